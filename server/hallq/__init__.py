@@ -1,0 +1,3 @@
+"""HallQ: queue numbers for service halls."""
+
+__version__ = "0.1.0"

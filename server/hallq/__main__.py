@@ -1,0 +1,3 @@
+from hallq.cli import main
+
+main()

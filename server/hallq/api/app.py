@@ -1,0 +1,109 @@
+"""The application: lifespan (database, hub), error handling, routers and pages."""
+
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from hallq import __version__, feed
+from hallq.api import pages
+from hallq.api.middleware import LimitBody, SecurityHeaders
+from hallq.api.routes import auth, halls, health, live, tickets, users, windows
+from hallq.config import Settings, get_settings
+from hallq.db import Database
+from hallq.errors import HallQError
+from hallq.live import Hub, backend_for_url
+from hallq.startup import prepare_database
+
+log = logging.getLogger("hallq")
+
+DESCRIPTION = """Queue numbers for a service hall: issue tickets, call them at windows, follow
+everything live. See docs/api.md for the rules behind each endpoint and the live events."""
+
+
+def _error(status: int, detail, code: str) -> JSONResponse:
+    return JSONResponse({"detail": detail, "code": code}, status_code=status)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(HallQError)
+    async def domain_error(_request: Request, exc: HallQError):
+        return _error(exc.status, exc.detail, exc.code)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_request: Request, exc: RequestValidationError):
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+            for e in exc.errors()
+        ]
+        return _error(422, errors, "invalid")
+
+    @app.exception_handler(IntegrityError)
+    async def integrity_error(_request: Request, exc: IntegrityError):
+        # The unique constraints are the backstop behind the row locks: nothing was written.
+        log.warning("integrity conflict: %s", exc.orig)
+        return _error(409, "that change collided with another one; try again", "collision")
+
+    @app.exception_handler(OperationalError)
+    async def database_down(_request: Request, exc: OperationalError):
+        log.error("database unavailable: %s", exc.orig)
+        return _error(503, "the database is unavailable; try again shortly", "database_unavailable")
+
+    @app.exception_handler(DBAPIError)
+    async def database_error(_request: Request, exc: DBAPIError):
+        if exc.connection_invalidated:
+            return _error(503, "the database connection was lost; try again", "database_unavailable")
+        log.exception("database error")
+        return _error(500, "internal error", "internal")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        db = Database(settings.sqlalchemy_url)
+        generated = prepare_database(db, settings)
+        if generated:
+            # Printed once, on the first start: it is stored only as a hash.
+            print(f"\n  HallQ: created user 'admin' with password: {generated}\n", flush=True)
+
+        async def replay(hall_id: int, after_seq: int):
+            return await db.read(feed.replay, hall_id=hall_id, after_seq=after_seq)
+
+        async def latest_seq(hall_id: int):
+            return await db.read(feed.latest_seq, hall_id=hall_id)
+
+        hub = Hub(
+            backend_for_url(settings.broadcast_url),
+            replay=replay,
+            latest_seq=latest_seq,
+            queue_size=settings.ws_queue_size,
+        )
+        db.set_publisher(hub.publish)
+        await hub.start()
+        app.state.settings, app.state.db, app.state.hub = settings, db, hub
+        try:
+            yield
+        finally:
+            await hub.stop()
+            db.close()
+
+    app = FastAPI(
+        title="HallQ",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,  # served by pages.py from vendored files: a hall may have no internet
+        redoc_url=None,
+    )
+    _install_error_handlers(app)
+    for module in (health, auth, halls, tickets, windows, users, live):
+        app.include_router(module.router)
+    pages.mount(app)
+    app.add_middleware(LimitBody, limit=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
+    return app

@@ -1,0 +1,47 @@
+"""What routes get injected: the database, the hub, the settings, and who is asking."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from hallq import users
+from hallq.access import Actor, require_signed_in
+from hallq.config import Settings
+from hallq.db import Database
+from hallq.live import Hub
+
+bearer = HTTPBearer(auto_error=False, description="the access_token from POST /api/auth/login")
+
+
+def get_db(request: Request) -> Database:
+    return request.app.state.db
+
+
+def get_hub(request: Request) -> Hub:
+    return request.app.state.hub
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+DbDep = Annotated[Database, Depends(get_db)]
+HubDep = Annotated[Hub, Depends(get_hub)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+async def get_actor(request: Request, db: DbDep, credentials: Credentials) -> Actor:
+    """The signed-in user, or the public (a kiosk) when no token is sent. A bad token is refused."""
+    if credentials is None:
+        return Actor.public(f"public@{request.client.host if request.client else '?'}")
+    return await db.read(users.actor_for_token, token=credentials.credentials)
+
+
+async def get_staff(actor: Annotated[Actor, Depends(get_actor)]) -> Actor:
+    return require_signed_in(actor)
+
+
+ActorDep = Annotated[Actor, Depends(get_actor)]
+StaffDep = Annotated[Actor, Depends(get_staff)]

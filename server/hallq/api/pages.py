@@ -1,0 +1,42 @@
+"""The screens: static pages served from the package (or the checkout), and the phone page's short link."""
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+from hallq.web import PAGE_DIRS, web_root
+
+
+class Pages(StaticFiles):
+    """Static files that browsers revalidate each time (ETag), so an upgrade is seen at once."""
+
+    def file_response(self, *args, **kwargs):
+        response = super().file_response(*args, **kwargs)
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+
+
+def mount(app: FastAPI) -> None:
+    root = web_root()
+
+    @app.get("/", include_in_schema=False)
+    async def index():
+        return FileResponse(root / "common" / "index.html", headers={"Cache-Control": "no-cache"})
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs():
+        return FileResponse(root / "common" / "docs.html", headers={"Cache-Control": "no-cache"})
+
+    @app.get("/t/{token}", include_in_schema=False)
+    async def phone_page(token: str):
+        # The page reads its token from the address; the ticket itself comes from the API.
+        return FileResponse(root / "kiosk" / "phone.html", headers={"Cache-Control": "no-cache"})
+
+    for name in PAGE_DIRS:
+        folder = root / name
+        if folder.is_dir():
+            app.mount(f"/{name}", Pages(directory=folder, html=True), name=name)
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon():
+        return RedirectResponse("/common/favicon.svg")

@@ -1,0 +1,138 @@
+"""Live websockets: the hall feed (public, read-only) and one ticket's feed for the phone page."""
+
+import asyncio
+import contextlib
+import json
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+
+from hallq import feed, halls, tickets
+from hallq.errors import NotFound
+from hallq.live import Subscription
+
+router = APIRouter()
+
+# Close codes: 4404 unknown hall or ticket; 1008 a message we do not accept; 1009 too big;
+# 1013 this socket fell too far behind (reconnect and take a fresh snapshot).
+CLOSE_NOT_FOUND, CLOSE_POLICY, CLOSE_TOO_BIG, CLOSE_TRY_AGAIN = 4404, 1008, 1009, 1013
+RESYNC, PING = -1, -2
+
+
+class FeedSocket:
+    """One socket of the hall feed: a snapshot, then every event after it, in seq order.
+
+    A single coroutine writes to the socket; client requests ("resync", "ping") reach it
+    through the subscription's own queue, so two writes never interleave.
+    """
+
+    def __init__(self, websocket: WebSocket, sub: Subscription, hall: str) -> None:
+        self.ws = websocket
+        self.sub = sub
+        self.hall = hall
+        self.app = websocket.app
+        self.snapshot_seq = 0
+
+    async def run(self) -> None:
+        reader = asyncio.create_task(self._read())
+        try:
+            await self._write()
+        finally:
+            reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await reader
+
+    async def _send_snapshot(self) -> None:
+        snap = await self.app.state.db.read(
+            feed.snapshot, slug=self.hall, recent=self.app.state.settings.recent_calls
+        )
+        self.snapshot_seq = snap["seq"]
+        await self.ws.send_text(json.dumps(snap, ensure_ascii=False, separators=(",", ":")))
+
+    async def _write(self) -> None:
+        await self._send_snapshot()
+        while True:
+            item = await self.sub.get()
+            if item is None:
+                await self.ws.close(CLOSE_TRY_AGAIN, "fell behind; reconnect for a fresh snapshot")
+                return
+            seq, text = item
+            if seq == RESYNC:
+                await self._send_snapshot()
+            elif seq == PING:
+                await self.ws.send_text('{"type":"pong"}')
+            elif seq > self.snapshot_seq:
+                await self.ws.send_text(text)
+
+    async def _read(self) -> None:
+        limit = self.app.state.settings.ws_max_message_bytes
+        try:
+            while True:
+                text = await self.ws.receive_text()
+                if len(text) > limit:
+                    await self.ws.close(CLOSE_TOO_BIG, "message too big")
+                    return
+                try:
+                    kind = json.loads(text).get("type")
+                except (ValueError, AttributeError):
+                    kind = None
+                if kind == "resync":
+                    self.sub.offer((RESYNC, ""))
+                elif kind == "ping":
+                    self.sub.offer((PING, ""))
+                else:
+                    await self.ws.close(
+                        CLOSE_POLICY, 'this feed is read-only: send {"type":"resync"} or ping'
+                    )
+                    return
+        except (WebSocketDisconnect, KeyError, RuntimeError):
+            pass
+        # The client is gone or misbehaved: stop the writer too.
+        self.sub.close()
+
+
+@router.websocket("/ws/halls/{hall}")
+async def hall_feed(websocket: WebSocket, hall: str) -> None:
+    """Public, read-only. First a snapshot with `seq`, then one message per change."""
+    state = websocket.app.state
+    try:
+        hall_id = await state.db.read(halls.hall_id, slug=hall)
+    except NotFound:
+        await websocket.close(CLOSE_NOT_FOUND, "unknown hall")
+        return
+    await websocket.accept()
+    async with state.hub.subscribe(hall_id) as sub:
+        await FeedSocket(websocket, sub, hall).run()
+
+
+@router.websocket("/ws/tickets/{token}")
+async def ticket_feed(websocket: WebSocket, token: str) -> None:
+    """One ticket for its holder's phone: {"type":"ticket","ticket":…} now and whenever it changes."""
+    state = websocket.app.state
+    try:
+        ticket = await state.db.read(tickets.ticket_by_token, token=token)
+        hall_id = await state.db.read(halls.hall_id, slug=ticket.hall)
+    except NotFound:
+        await websocket.close(CLOSE_NOT_FOUND, "unknown ticket")
+        return
+    await websocket.accept()
+    async with state.hub.subscribe(hall_id) as sub:
+        sent = None
+        try:
+            while True:
+                if ticket != sent:
+                    await websocket.send_text(
+                        json.dumps({"type": "ticket", "ticket": ticket.model_dump(mode="json")})
+                    )
+                    sent = ticket
+                item = await sub.get()
+                if item is None:
+                    await websocket.close(CLOSE_TRY_AGAIN, "reconnect")
+                    return
+                # Many events may be queued: one look at the ticket answers them all.
+                while not sub.queue.empty():
+                    if sub.queue.get_nowait() is None:
+                        await websocket.close(CLOSE_TRY_AGAIN, "reconnect")
+                        return
+                ticket = await state.db.read(tickets.ticket_by_token, token=token)
+        except (WebSocketDisconnect, RuntimeError):
+            pass

@@ -1,0 +1,52 @@
+"""Typed settings, read from HALLQ_* environment variables (or a .env file)."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HALLQ_", env_file=".env", extra="ignore")
+
+    # Where data lives. The SQLite database defaults to <data_dir>/hallq.db.
+    data_dir: Path = Path("var")
+    database_url: str | None = None
+    # memory:// serves one process; redis://host:port/db lets several processes share live events.
+    broadcast_url: str = "memory://"
+
+    # First start only: the admin's password. Unset means one is generated and printed once.
+    admin_password: str | None = None
+    seed_demo: bool = True
+
+    # Sign-in
+    token_ttl_minutes: int = Field(default=12 * 60, ge=1)
+    login_max_failures: int = Field(default=5, ge=1)
+    login_lockout_seconds: int = Field(default=300, ge=1)
+
+    # Request hygiene
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    ws_queue_size: int = Field(default=256, ge=8)
+    ws_max_message_bytes: int = Field(default=4096, ge=64)
+
+    # Phone page links printed in QR codes; unset means the address the kiosk used.
+    public_url: str | None = None
+
+    # How many recent calls the snapshot carries for the display.
+    recent_calls: int = Field(default=10, ge=1, le=100)
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'hallq.db').as_posix()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.sqlalchemy_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

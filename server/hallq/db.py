@@ -1,0 +1,123 @@
+"""Engines, transactions and the rule that events go out only after their commit."""
+
+import asyncio
+import functools
+from collections.abc import Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from anyio import to_thread
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+T = TypeVar("T")
+OUTBOX = "hallq.outbox"
+Publish = Callable[[list[Any]], Awaitable[None]]
+
+
+def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
+    path = make_url(url).database
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10}, pool_size=20)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        # We issue BEGIN ourselves (below), so the driver must not.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        # FULL: a commit is on disk before the customer holds the ticket, power cut or not.
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=10000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        # IMMEDIATE takes the write lock up front: two processes never both read, then both
+        # try to upgrade and deadlock; the second simply waits its turn.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+class Database:
+    """Where every read and write of HallQ goes through.
+
+    SQLite allows one writer at a time, so one thread does all writes of this process and
+    writers queue in Python instead of spinning on a busy lock. PostgreSQL serialises with row
+    locks, so writes run in parallel there.
+    """
+
+    def __init__(self, url: str, *, publish: Publish | None = None, write_threads: int = 8):
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        if self.is_sqlite:
+            self.engine = _sqlite_engine(url, immediate=False)
+            self.write_engine = _sqlite_engine(url, immediate=True)
+            write_threads = 1
+        else:
+            self.engine = create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+            self.write_engine = self.engine
+        self._publish = publish
+        self._writer = ThreadPoolExecutor(max_workers=write_threads, thread_name_prefix="hallq-write")
+
+    def set_publisher(self, publish: Publish | None) -> None:
+        self._publish = publish
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A read session (and, on PostgreSQL, also usable for writes in tests)."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One write transaction: committed on success, rolled back on any error.
+
+        An error marked keep_changes (a failed sign-in counting towards lockout) is raised
+        after committing what was written before it.
+        """
+        with Session(self.write_engine, expire_on_commit=False) as session:
+            session.begin()
+            try:
+                yield session
+            except BaseException as exc:
+                if getattr(exc, "keep_changes", False):
+                    session.commit()
+                else:
+                    session.rollback()
+                raise
+            session.commit()
+
+    def run_write(self, fn: Callable[..., T], /, **kwargs: Any) -> tuple[T, list[Any]]:
+        """Run fn(session=…, **kwargs) in a transaction; return its result and the events it recorded."""
+        with self.transaction() as session:
+            result = fn(session=session, **kwargs)
+        return result, session.info.pop(OUTBOX, [])
+
+    async def write(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
+        """Run a domain write off the event loop, then publish what it recorded: only after the commit."""
+        loop = asyncio.get_running_loop()
+        call = functools.partial(self.run_write, fn, **kwargs)
+        result, outbox = await loop.run_in_executor(self._writer, call)
+        if outbox and self._publish is not None:
+            await self._publish(outbox)
+        return result
+
+    async def read(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
+        def run() -> T:
+            with self.session() as session:
+                return fn(session=session, **kwargs)
+
+        return await to_thread.run_sync(run)
+
+    def close(self) -> None:
+        self._writer.shutdown(wait=True)
+        self.engine.dispose()
+        if self.write_engine is not self.engine:
+            self.write_engine.dispose()

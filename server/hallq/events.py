@@ -1,0 +1,145 @@
+"""The closed set of live events, and how a change records one.
+
+Every event is appended to the event log in the same transaction as the change it describes,
+with the hall's next sequence number; the outbox hands it to the live layer only after commit.
+The docstrings here are the documentation: docs/api.md is checked against them.
+"""
+
+import json
+from dataclasses import dataclass
+from typing import ClassVar
+
+from pydantic import BaseModel, Field
+from sqlalchemy import insert, update
+from sqlmodel import Session
+
+from hallq import clock, halls
+from hallq.access import Actor
+from hallq.db import OUTBOX
+from hallq.halls import Layout
+from hallq.models import Event, Hall
+from hallq.models.public import TicketBrief, WindowPublic
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """A committed event on its way to subscribers: the JSON text is made once, sent to all."""
+
+    hall_id: int
+    seq: int
+    text: str
+
+
+class LiveEvent(BaseModel):
+    type: ClassVar[str]
+
+
+class TicketIssued(LiveEvent):
+    """A number was taken, at the kiosk or by a guide. `waiting` is each service's waiting count after it."""
+
+    type: ClassVar[str] = "ticket.issued"
+    ticket: TicketBrief
+    waiting: dict[str, int] = {}
+
+
+class TicketCalled(LiveEvent):
+    """A window called a ticket: show it and say `text`. `recall` is true when it is called again (重呼)."""
+
+    type: ClassVar[str] = "ticket.called"
+    ticket: TicketBrief
+    window: int
+    text: str
+    text_en: str
+    recall: bool
+    recall_count: int
+    audio_url: str | None = Field(None, description="the spoken announcement, a WAV")
+    waiting: dict[str, int] = {}
+
+
+class TicketFinished(LiveEvent):
+    """The window finished serving the ticket (办结); the evaluation pad may now ask for a rating."""
+
+    type: ClassVar[str] = "ticket.finished"
+    ticket: TicketBrief
+    window: int
+
+
+class TicketNoShow(LiveEvent):
+    """The customer did not come after being called; the number is passed (过号)."""
+
+    type: ClassVar[str] = "ticket.no_show"
+    ticket: TicketBrief
+    window: int
+
+
+class TicketTransferred(LiveEvent):
+    """The ticket went back to waiting under another service, keeping its number (转移)."""
+
+    type: ClassVar[str] = "ticket.transferred"
+    ticket: TicketBrief
+    from_service: str
+    to_service: str
+    from_window: int | None
+    to_window: int | None = Field(None, description="set when sent to a named window")
+    waiting: dict[str, int] = {}
+
+
+class WindowUpdated(LiveEvent):
+    """A window opened, paused, resumed or closed (暂停服务)."""
+
+    type: ClassVar[str] = "window.updated"
+    window: WindowPublic
+
+
+EVENT_TYPES: tuple[type[LiveEvent], ...] = (
+    TicketIssued,
+    TicketCalled,
+    TicketFinished,
+    TicketNoShow,
+    TicketTransferred,
+    WindowUpdated,
+)
+
+
+def record(
+    session: Session,
+    layout: Layout,
+    event: LiveEvent,
+    *,
+    actor: Actor,
+    ticket_id: int | None = None,
+    window_id: int | None = None,
+) -> Published:
+    """Append the event to the log under the hall's next seq, and queue it for after the commit.
+
+    An event with a `waiting` field gets each service's waiting count filled in here, after the
+    hall's row lock is taken: only then are all earlier commits of the hall visible, so the
+    counts in seq order are exact, whatever other processes are doing.
+    """
+    hall = layout.hall
+    # This row lock also orders the hall's commits, so seq order is commit order.
+    seq = session.execute(
+        update(Hall).where(Hall.id == hall.id).values(event_seq=Hall.event_seq + 1).returning(Hall.event_seq)
+    ).scalar_one()
+    at = clock.now()
+    if "waiting" in type(event).model_fields:
+        event.waiting = halls.waiting_counts(session, layout, halls.today(hall, at))
+    message = {"type": event.type, "seq": seq, "hall": hall.slug, "at": at.isoformat()}
+    message.update(event.model_dump(mode="json"))
+    text = json.dumps(message, ensure_ascii=False, separators=(",", ":"))
+    session.execute(
+        insert(Event).values(
+            hall_id=hall.id,
+            seq=seq,
+            type=event.type,
+            at=at,
+            actor_id=actor.user_id,
+            actor=actor.name[:60],
+            ticket_id=ticket_id,
+            window_id=window_id,
+            payload=text,
+        )
+    )
+    published = Published(hall.id, seq, text)
+    session.info.setdefault(OUTBOX, []).append(published)
+    return published

@@ -1,0 +1,82 @@
+"""The shapes the API and the live feed show. Nothing leaves the server except through these."""
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+
+class TicketBrief(BaseModel):
+    """A ticket as anyone in the hall may see it: no phone, no tracking token."""
+
+    id: int
+    number: str
+    service: str = Field(description="code of the service it is queued for now")
+    status: str
+    priority: str
+    window: int | None = Field(None, description="number of the window serving or last serving it")
+    issued_at: datetime
+    called_at: datetime | None = None
+    finished_at: datetime | None = None
+    recall_count: int = 0
+
+
+class TicketPublic(TicketBrief):
+    """A ticket as its holder (kiosk, phone page) or staff see it."""
+
+    service_name: str
+    service_name_en: str
+    ahead: int = Field(description="waiting tickets that will be called before this one (0 once called)")
+    token: str = Field(description="unguessable; opens the phone page /t/{token}")
+    documents: list[str] = Field(default_factory=list, description="what to bring (一次性告知)")
+    documents_en: list[str] = Field(default_factory=list)
+    business_day: str
+    hall: str
+    hall_name: str
+
+
+class StaffTicket(TicketPublic):
+    """A ticket as a clerk, guide or manager sees it."""
+
+    phone: str | None = None
+    clerk: str | None = None
+
+
+class ServicePublic(BaseModel):
+    code: str
+    name: str
+    name_en: str
+    number_width: int
+    daily_cap: int | None
+    documents: list[str]
+    documents_en: list[str]
+    active: bool
+    waiting: int
+    issued_today: int
+    available: bool = Field(description="a kiosk may issue a number for it now")
+    closed_reason: str | None = Field(
+        None,
+        description="why not: inactive, hall_closed, cap_reached or no_window_open",
+    )
+
+
+class WindowPublic(BaseModel):
+    number: int
+    name: str
+    services: list[str]
+    status: str
+    current: TicketBrief | None = None
+
+
+class HallSummary(BaseModel):
+    slug: str
+    name: str
+    name_en: str
+
+
+class HallDetail(HallSummary):
+    timezone: str
+    opening_hours: str | None
+    open: bool = Field(description="numbers are being issued now (inside opening hours)")
+    business_day: str
+    services: list[ServicePublic]
+    windows: list[WindowPublic]

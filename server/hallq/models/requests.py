@@ -1,0 +1,39 @@
+"""What clients send. Lengths are bounded so nothing oversized reaches the domain."""
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from hallq.models.ticket import Priority
+from hallq.models.user import Role
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TicketCreate(Strict):
+    service: str = Field(min_length=1, max_length=2, description="the service's code (prefix letter)")
+    priority: Priority = Priority.normal
+    phone: str | None = Field(None, max_length=20, description="mobile number for the reminder SMS")
+
+
+class TransferRequest(Strict):
+    service: str | None = Field(None, min_length=1, max_length=2)
+    window: int | None = Field(None, ge=1, le=9999)
+
+
+class LoginRequest(Strict):
+    username: str = Field(min_length=1, max_length=40)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class UserCreate(Strict):
+    username: str = Field(min_length=2, max_length=40)
+    password: str = Field(min_length=8, max_length=200)
+    role: Role
+    windows: list[int] = Field(default_factory=list, max_length=100)
+    display_name: str = Field("", max_length=60)
+
+
+class ErrorBody(BaseModel):
+    detail: str | list = Field(description="what went wrong, for people")
+    code: str | None = Field(None, description="what went wrong, for programs (e.g. window_paused)")

@@ -1,0 +1,81 @@
+"""Fixtures shared by every test: a fresh database per test, the app, a client, and factories.
+
+Set HALLQ_TEST_PG_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5433) to run everything on
+PostgreSQL (each test gets its own database) and HALLQ_TEST_REDIS_URL to carry live events through Redis.
+"""
+
+import os
+import uuid
+import warnings
+
+import pytest
+
+from hallq.config import Settings
+from hallq.db import Database
+from hallq.startup import prepare_database
+
+ADMIN_PASSWORD = "admin-pass-123"
+PG_URL = os.environ.get("HALLQ_TEST_PG_URL")
+REDIS_URL = os.environ.get("HALLQ_TEST_REDIS_URL")
+
+
+def _fresh_pg_database() -> tuple[str, callable]:
+    from sqlalchemy import create_engine, text
+
+    name = f"hallq_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(f"{PG_URL}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return f"{PG_URL}/{name}", drop
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    if PG_URL:
+        url, drop = _fresh_pg_database()
+        yield url
+        drop()
+    else:
+        yield f"sqlite:///{tmp_path / 'hallq.db'}"
+
+
+@pytest.fixture
+def settings(tmp_path, database_url) -> Settings:
+    return Settings(
+        _env_file=None,
+        data_dir=tmp_path,
+        database_url=database_url,
+        broadcast_url=REDIS_URL or "memory://",
+        admin_password=ADMIN_PASSWORD,
+    )
+
+
+@pytest.fixture
+def db(settings):
+    database = Database(settings.sqlalchemy_url)
+    prepare_database(database, settings)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def app(settings):
+    from hallq.api import create_app
+
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app):
+    from fastapi.testclient import TestClient
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        with TestClient(app) as test_client:
+            yield test_client
