@@ -6,7 +6,6 @@ PostgreSQL (each test gets its own database) and HALLQ_TEST_REDIS_URL to carry l
 
 import os
 import uuid
-import warnings
 
 import pytest
 
@@ -75,7 +74,16 @@ def app(settings):
 def client(app):
     from fastapi.testclient import TestClient
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        with TestClient(app) as test_client:
-            yield test_client
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests last: Playwright keeps an event loop running for the rest of the session,
+    which the asyncio tests cannot share."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

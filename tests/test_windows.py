@@ -247,3 +247,30 @@ def test_a_refused_action_records_nothing(db):
         call(db, 1)
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(Event)) == 2
+
+
+def test_the_waiting_counts_kept_with_each_change_match_the_queue(db):
+    from sqlalchemy import func, select
+
+    from hallq import halls, layout
+    from hallq.models import Ticket
+
+    for service in "AABBCAD":
+        issue(db, service=service)
+    call(db, 1)
+    act(db, "transfer", 1, service="C")
+    call(db, 3)
+    act(db, "transfer", 3, to_window=8)
+    call(db, 5)
+    with db.session() as session:
+        kept = halls.waiting_counts(
+            session, layout.load_layout(session, "main"), halls.today("Asia/Shanghai")
+        )
+        rows = session.execute(
+            select(Ticket.service_id, func.count())
+            .where(Ticket.status == "waiting")
+            .group_by(Ticket.service_id)
+        ).all()
+        place = layout.load_layout(session, "main")
+    counted = {code: 0 for code in "ABCD"} | {place.service_by_id[sid].code: n for sid, n in rows}
+    assert kept == counted == {"A": 2, "B": 1, "C": 1, "D": 2}

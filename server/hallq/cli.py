@@ -24,6 +24,7 @@ def _serve(args: argparse.Namespace) -> int:
         # Open display sockets must not keep Ctrl-C waiting.
         timeout_graceful_shutdown=3,
         log_level=args.log_level,
+        ws=args.ws,
     )
     return 0
 
@@ -91,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--forwarded-allow-ips", default="127.0.0.1", help="proxies trusted for X-Forwarded-For"
     )
     serve.add_argument("--log-level", default="info")
+    serve.add_argument("--ws", default="websockets-sansio", help="uvicorn's websocket implementation")
     serve.set_defaults(run=_serve)
 
     user = commands.add_parser("user", help="staff accounts")

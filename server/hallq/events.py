@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from pydantic import BaseModel, Field
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session
 
 from hallq import clock, halls
 from hallq.access import Actor
 from hallq.db import OUTBOX
-from hallq.halls import Layout
+from hallq.fastsql import Statement
+from hallq.layout import Layout
 from hallq.models import Event, Hall
 from hallq.models.public import TicketBrief, WindowPublic
 
@@ -101,9 +102,19 @@ EVENT_TYPES: tuple[type[LiveEvent], ...] = (
 )
 
 
+_NEXT_SEQ = Statement(
+    update(Hall)
+    .where(Hall.id == bindparam("hall_id"))
+    .values(event_seq=Hall.event_seq + 1)
+    .returning(Hall.event_seq)
+)
+_EVENT_COLUMNS = ("hall_id", "seq", "type", "at", "actor_id", "actor", "ticket_id", "window_id", "payload")
+_INSERT_EVENT = Statement(insert(Event).values({c: bindparam(c) for c in _EVENT_COLUMNS}))
+
+
 def record(
     session: Session,
-    layout: Layout,
+    hall: Layout,
     event: LiveEvent,
     *,
     actor: Actor,
@@ -116,30 +127,29 @@ def record(
     hall's row lock is taken: only then are all earlier commits of the hall visible, so the
     counts in seq order are exact, whatever other processes are doing.
     """
-    hall = layout.hall
+    hall_id = hall.hall.id
     # This row lock also orders the hall's commits, so seq order is commit order.
-    seq = session.execute(
-        update(Hall).where(Hall.id == hall.id).values(event_seq=Hall.event_seq + 1).returning(Hall.event_seq)
-    ).scalar_one()
+    seq = _NEXT_SEQ.scalar(session, {"hall_id": hall_id})
     at = clock.now()
     if "waiting" in type(event).model_fields:
-        event.waiting = halls.waiting_counts(session, layout, halls.today(hall, at))
-    message = {"type": event.type, "seq": seq, "hall": hall.slug, "at": at.isoformat()}
+        event.waiting = halls.waiting_counts(session, hall, halls.today(hall.hall.timezone, at))
+    message = {"type": event.type, "seq": seq, "hall": hall.hall.slug, "at": at.isoformat()}
     message.update(event.model_dump(mode="json"))
     text = json.dumps(message, ensure_ascii=False, separators=(",", ":"))
-    session.execute(
-        insert(Event).values(
-            hall_id=hall.id,
-            seq=seq,
-            type=event.type,
-            at=at,
-            actor_id=actor.user_id,
-            actor=actor.name[:60],
-            ticket_id=ticket_id,
-            window_id=window_id,
-            payload=text,
-        )
+    _INSERT_EVENT.run(
+        session,
+        {
+            "hall_id": hall_id,
+            "seq": seq,
+            "type": event.type,
+            "at": at,
+            "actor_id": actor.user_id,
+            "actor": actor.name[:60],
+            "ticket_id": ticket_id,
+            "window_id": window_id,
+            "payload": text,
+        },
     )
-    published = Published(hall.id, seq, text)
+    published = Published(hall_id, seq, text)
     session.info.setdefault(OUTBOX, []).append(published)
     return published

@@ -4,32 +4,27 @@ Numbering: prefix letter + zero-padded sequence per hall, service and local day.
 comes from one counter row bumped by an atomic upsert inside the issuing transaction, so two
 kiosks (or two server processes) can never get the same number, and a failed issue rolls the
 counter back with it: numbers have no gaps. A unique constraint on the number is the backstop.
+
+Issuing is the hottest write of a hall, so it runs six prepared statements and builds its
+answer from what they return instead of reading the ticket back.
 """
 
 import re
 import secrets
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from hallq import clock, halls
+from hallq import clock, halls, layout
 from hallq.access import ISSUERS, Actor, require_role
 from hallq.errors import Conflict, Invalid, NotFound
 from hallq.events import TicketIssued, record
-from hallq.halls import Layout
-from hallq.models import (
-    RANK_NORMAL,
-    RANK_PRIORITY,
-    DailyCounter,
-    Hall,
-    Priority,
-    Service,
-    Ticket,
-    TicketStatus,
-    User,
-)
+from hallq.fastsql import Statement
+from hallq.layout import Layout
+from hallq.models import RANK_NORMAL, RANK_PRIORITY, DailyCounter, Hall, Priority, Ticket, TicketStatus, User
 from hallq.models.public import StaffTicket, TicketPublic
 
 PHONE = re.compile(r"^1[3-9]\d{9}$")
@@ -39,6 +34,71 @@ CLOSED_MESSAGES = {
     "cap_reached": "today's numbers for this service are all taken",
     "no_window_open": "no window serving this service is open",
 }
+
+
+def _counter_upsert(insert_fn, *, issue: bool):
+    """+1 waiting for a (hall, service, day), and when issuing also the next number, in one statement."""
+    first = {"last": 1 if issue else 0, "waiting": 1}
+    bump = {"waiting": DailyCounter.waiting + 1}
+    if issue:
+        bump["last"] = DailyCounter.last + 1
+    return (
+        insert_fn(DailyCounter)
+        .values(
+            hall_id=bindparam("hall_id"),
+            service_id=bindparam("service_id"),
+            business_day=bindparam("day"),
+            **first,
+        )
+        .on_conflict_do_update(index_elements=["hall_id", "service_id", "business_day"], set_=bump)
+        .returning(DailyCounter.last)
+    )
+
+
+_DIALECTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+_NEXT_NUMBER = {name: Statement(_counter_upsert(fn, issue=True)) for name, fn in _DIALECTS.items()}
+_ONE_MORE_WAITING = {name: _counter_upsert(fn, issue=False) for name, fn in _DIALECTS.items()}
+_ONE_LESS_WAITING = (
+    update(DailyCounter)
+    .where(
+        DailyCounter.hall_id == bindparam("h"),
+        DailyCounter.service_id == bindparam("s"),
+        DailyCounter.business_day == bindparam("day"),
+    )
+    .values(waiting=DailyCounter.waiting - 1)
+)
+
+
+@dataclass(slots=True)
+class NewTicket:
+    """A ticket being issued: the columns of its row, without the ORM's bookkeeping (it is written once)."""
+
+    hall_id: int
+    service_id: int
+    number: str
+    business_day: date
+    priority: str
+    queue_rank: int
+    phone: str | None
+    token: str
+    issued_at: datetime
+    issued_by_id: int | None
+    status: str = TicketStatus.waiting
+    id: int | None = None
+    window_id: int | None = None
+    called_at: datetime | None = None
+    finished_at: datetime | None = None
+    clerk_id: int | None = None
+    recall_count: int = 0
+    transfer_count: int = 0
+    target_window_id: int | None = None
+
+
+_NEW_COLUMNS = [f for f in NewTicket.__slots__ if f != "id"]
+_INSERT_TICKET = Statement(
+    insert(Ticket).values({c: bindparam(c) for c in _NEW_COLUMNS}).returning(Ticket.id)
+)
+_BY_TOKEN = select(Ticket).where(Ticket.token == bindparam("token"))
 
 
 def normalize_phone(phone: str | None) -> str | None:
@@ -55,19 +115,17 @@ def normalize_phone(phone: str | None) -> str | None:
     return digits
 
 
-def _next_number(session: Session, hall: Hall, service: Service, day) -> int:
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = (
-        insert(DailyCounter)
-        .values(hall_id=hall.id, service_id=service.id, business_day=day, last=1)
-        .on_conflict_do_update(
-            index_elements=["hall_id", "service_id", "business_day"],
-            set_={"last": DailyCounter.last + 1},
-        )
-        .returning(DailyCounter.last)
-    )
-    return session.execute(stmt).scalar_one()
+def joins_queue(session: Session, ticket: Ticket) -> None:
+    """A ticket starts waiting for its service (transferred there)."""
+    conn = session.connection()
+    params = {"hall_id": ticket.hall_id, "service_id": ticket.service_id, "day": ticket.business_day}
+    conn.execute(_ONE_MORE_WAITING[conn.dialect.name], params)
+
+
+def leaves_queue(session: Session, ticket: Ticket) -> None:
+    """A waiting ticket stops waiting for its service (called, transferred away, cancelled)."""
+    params = {"h": ticket.hall_id, "s": ticket.service_id, "day": ticket.business_day}
+    session.connection().execute(_ONE_LESS_WAITING, params)
 
 
 def queue_order():
@@ -100,27 +158,27 @@ def ahead_of(session: Session, ticket: Ticket) -> int:
     )
 
 
-def to_public(session: Session, layout: Layout, ticket: Ticket, *, staff: bool = False) -> TicketPublic:
-    service = layout.service_by_id[ticket.service_id]
-    fields = layout.brief(ticket).model_dump()
+def to_public(
+    session: Session, hall: Layout, ticket: Ticket, *, staff: bool = False, ahead: int | None = None
+) -> TicketPublic:
+    service = hall.service_by_id[ticket.service_id]
+    fields = hall.brief(ticket).model_dump()
     fields.update(
         service_name=service.name,
         service_name_en=service.name_en,
-        ahead=ahead_of(session, ticket),
+        ahead=ahead_of(session, ticket) if ahead is None else ahead,
         token=ticket.token,
-        documents=service.documents,
-        documents_en=service.documents_en,
+        documents=list(service.documents),
+        documents_en=list(service.documents_en),
         business_day=ticket.business_day.isoformat(),
-        hall=layout.hall.slug,
-        hall_name=layout.hall.name,
+        hall=hall.hall.slug,
+        hall_name=hall.hall.name,
     )
     if not staff:
         return TicketPublic(**fields)
     clerk = session.get(User, ticket.clerk_id) if ticket.clerk_id else None
     return StaffTicket(
-        **fields,
-        phone=ticket.phone,
-        clerk=clerk.display_name or clerk.username if clerk else None,
+        **fields, phone=ticket.phone, clerk=clerk.display_name or clerk.username if clerk else None
     )
 
 
@@ -135,28 +193,27 @@ def issue_ticket(
     moment: datetime | None = None,
 ) -> TicketPublic:
     """Take a number for a service. Public, except that priority tickets need a guide, manager or admin."""
-    layout = halls.load_layout(session, hall)
-    hall_row = layout.hall
-    svc = layout.service(service)
+    place = layout.load_layout(session, hall, lock=True)
+    svc = place.service(service)
     if priority == Priority.priority:
         require_role(actor, ISSUERS, "issue priority tickets")
     phone = normalize_phone(phone)
     moment = moment or clock.now()
-    day = halls.today(hall_row, moment)
+    day = halls.today(place.hall.timezone, moment)
     # The cap is checked against the counter itself below; here only the other reasons.
-    reason = halls.closed_reason(layout, svc, issued=0, moment=moment)
+    reason = halls.closed_reason(place, svc, issued=0, moment=moment)
     if reason:
         raise Conflict(CLOSED_MESSAGES[reason], code=reason)
-    seq = _next_number(session, hall_row, svc, day)
+    params = {"hall_id": place.hall.id, "service_id": svc.id, "day": day}
+    seq = _NEXT_NUMBER[session.get_bind().dialect.name].scalar(session, params)
     if svc.daily_cap is not None and seq > svc.daily_cap:
         raise Conflict(CLOSED_MESSAGES["cap_reached"], code="cap_reached")
     if seq >= 10**svc.number_width:
         raise Conflict(
-            f"service {svc.code} has run out of {svc.number_width}-digit numbers today",
-            code="cap_reached",
+            f"service {svc.code} has run out of {svc.number_width}-digit numbers today", code="cap_reached"
         )
-    ticket = Ticket(
-        hall_id=hall_row.id,
+    ticket = NewTicket(
+        hall_id=place.hall.id,
         service_id=svc.id,
         number=f"{svc.code}{seq:0{svc.number_width}d}",
         business_day=day,
@@ -167,22 +224,18 @@ def issue_ticket(
         issued_at=moment,
         issued_by_id=actor.user_id,
     )
-    session.add(ticket)
-    session.flush()
-    record(
-        session,
-        layout,
-        TicketIssued(ticket=layout.brief(ticket)),
-        actor=actor,
-        ticket_id=ticket.id,
-    )
-    return to_public(session, layout, ticket, staff=actor.user_id is not None)
+    ticket.id = _INSERT_TICKET.scalar(session, {c: getattr(ticket, c) for c in _NEW_COLUMNS})
+    event = TicketIssued(ticket=place.brief(ticket))
+    record(session, place, event, actor=actor, ticket_id=ticket.id)
+    # A normal ticket is the last of its service's queue: all the others waiting are ahead.
+    ahead = event.waiting[svc.code] - 1 if ticket.queue_rank == RANK_NORMAL else None
+    return to_public(session, place, ticket, staff=actor.user_id is not None, ahead=ahead)
 
 
 def ticket_by_token(*, session: Session, token: str) -> TicketPublic:
     """What the phone page shows: this ticket only, never another customer's."""
-    ticket = session.scalars(select(Ticket).where(Ticket.token == token)).first()
+    ticket = session.scalars(_BY_TOKEN, {"token": token}).first()
     if ticket is None:
         raise NotFound("no such ticket", code="unknown_ticket")
-    layout = halls.load_layout(session, session.get(Hall, ticket.hall_id))
-    return to_public(session, layout, ticket)
+    slug = session.scalar(select(Hall.slug).where(Hall.id == ticket.hall_id))
+    return to_public(session, layout.load_layout(session, slug), ticket)

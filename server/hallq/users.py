@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from sqlalchemy import delete, select
 from sqlmodel import Session
 
-from hallq import clock, halls
+from hallq import clock, halls, layout
 from hallq.access import Actor, require_hall, require_role
 from hallq.config import Settings
 from hallq.errors import Conflict, Invalid, TooManyRequests, Unauthorized
@@ -110,9 +110,9 @@ def create_user(
     session.add(user)
     session.flush()
     if windows:
-        layout = halls.load_layout(session, hall_row)
+        place = layout.load_layout(session, hall_row.slug)
         for number in windows:
-            session.add(UserWindow(user_id=user.id, window_id=layout.window(number).id))
+            session.add(UserWindow(user_id=user.id, window_id=place.window(number).id))
         session.flush()
     return to_public(session, user)
 

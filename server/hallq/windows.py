@@ -1,197 +1,179 @@
-"""What a window does: call next (叫号), recall (重呼), no-show (过号), finish (办结), transfer (转移), pause.
+"""What a window does: call next (叫号), recall (重呼), no-show (过号), finish (办结), transfer, pause.
 
 Call order: the best waiting ticket of today among the services the window serves, by
 rank (moved to the front by a manager, then priority, then normal), then earliest issued.
-A ticket transferred to a named window is called only there. No weighting between services.
+A ticket transferred to a named window is called only there, and before the others.
+There is no weighting between services.
 
-Calling next while a ticket is still current finishes that ticket first (as done), then calls
-the next one, in one transaction: the clerk's hundredth click of the day needs no second click.
+Calling next while a ticket is still current finishes that ticket first (as done), then
+calls the next one, in one transaction: a clerk's hundredth click of the day is one click.
 
-Concurrency: the window's row is locked for the whole action, so two clicks at the same window
-are served one after the other; the waiting ticket is taken with FOR UPDATE SKIP LOCKED on
-PostgreSQL (SQLite has a single writer), and a unique index allows one current ticket per window.
+Concurrency: every write of a hall first locks the hall's row (layout.load_layout(lock=True)),
+so the hall's writes queue in one order and never deadlock; the window's row and the ticket
+taken are locked too (FOR UPDATE SKIP LOCKED on PostgreSQL), the ticket is set with a
+compare-and-set on its status, and a unique index allows one current ticket per window.
 """
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, case, or_, select, update
 from sqlmodel import Session
 
-from hallq import clock, halls, speech, tickets
+from hallq import clock, halls, layout, speech, tickets
 from hallq.access import Actor, require_window
 from hallq.errors import Conflict, Invalid
-from hallq.events import (
-    TicketCalled,
-    TicketFinished,
-    TicketNoShow,
-    TicketTransferred,
-    WindowUpdated,
-    record,
-)
-from hallq.halls import Layout
+from hallq.events import TicketCalled, TicketFinished, TicketNoShow, TicketTransferred, WindowUpdated, record
+from hallq.layout import Layout, WindowInfo
 from hallq.models import Ticket, TicketStatus, Window, WindowStatus
 from hallq.models.public import StaffTicket, WindowPublic
 
-
-def _open_window(session: Session, hall: str, number: int, actor: Actor) -> tuple[Layout, Window]:
-    """Load the hall, check the actor may act on the window, and lock the window's row."""
-    layout = halls.load_layout(session, hall)
-    window = layout.window(number)
-    require_window(actor, layout.hall, window)
-    locked = session.scalars(
-        select(Window)
-        .where(Window.id == window.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
-    return layout, locked
-
-
-def _current(session: Session, window: Window) -> Ticket | None:
-    return session.scalars(
-        select(Ticket)
-        .where(Ticket.window_id == window.id, Ticket.status == TicketStatus.called)
-        .with_for_update()
-    ).first()
-
-
-def _require_current(session: Session, window: Window) -> Ticket:
-    ticket = _current(session, window)
-    if ticket is None:
-        raise Conflict(f"window {window.number} has no current ticket", code="no_current_ticket")
-    return ticket
-
-
-def _require_calling(window: Window) -> None:
-    if window.status == WindowStatus.paused:
-        raise Conflict(f"window {window.number} is paused; resume it first", code="window_paused")
-    if window.status == WindowStatus.closed:
-        raise Conflict(f"window {window.number} is closed; open it first", code="window_closed")
-
-
-def _announce(
-    session: Session,
-    layout: Layout,
-    window: Window,
-    ticket: Ticket,
-    actor: Actor,
-    *,
-    recall: bool,
-) -> None:
-    record(
-        session,
-        layout,
-        TicketCalled(
-            ticket=layout.brief(ticket),
-            window=window.number,
-            text=speech.call_text(ticket.number, window.number, recall=recall),
-            text_en=speech.call_text(ticket.number, window.number, recall=recall, lang="en"),
-            recall=recall,
-            recall_count=ticket.recall_count,
-        ),
-        actor=actor,
-        ticket_id=ticket.id,
-        window_id=window.id,
+_LOCK_WINDOW = select(Window.status).where(Window.id == bindparam("window_id")).with_for_update()
+_CURRENT = (
+    select(Ticket)
+    .where(Ticket.window_id == bindparam("window_id"), Ticket.status == TicketStatus.called)
+    .with_for_update()
+)
+_TAKE = (
+    update(Ticket)
+    .where(Ticket.id == bindparam("ticket_id"), Ticket.status == TicketStatus.waiting)
+    .values(
+        status=TicketStatus.called,
+        called_at=bindparam("now"),
+        window_id=bindparam("window_id"),
+        clerk_id=bindparam("clerk_id"),
+        target_window_id=None,
+        recall_count=0,
     )
+)
 
 
-def _end(
-    session: Session,
-    layout: Layout,
-    window: Window,
-    ticket: Ticket,
-    actor: Actor,
-    status: TicketStatus,
-) -> None:
-    ticket.status = status
-    ticket.finished_at = clock.now()
-    session.add(ticket)
-    session.flush()
-    event_class = TicketFinished if status == TicketStatus.done else TicketNoShow
-    record(
-        session,
-        layout,
-        event_class(ticket=layout.brief(ticket), window=window.number),
-        actor=actor,
-        ticket_id=ticket.id,
-        window_id=window.id,
-    )
+class _Desk:
+    """A window during one action: the hall's layout, the window, and its status read under lock."""
 
+    def __init__(self, session: Session, hall: str, number: int, actor: Actor) -> None:
+        self.session = session
+        self.actor = actor
+        self.hall: Layout = layout.load_layout(session, hall, lock=True)
+        self.window: WindowInfo = self.hall.window(number)
+        require_window(actor, self.hall.hall, self.window)
+        self.status = session.execute(_LOCK_WINDOW, {"window_id": self.window.id}).scalar_one()
 
-def _take_next(session: Session, layout: Layout, window: Window) -> Ticket | None:
-    service_ids = layout.window_services.get(window.id, [])
-    if not service_ids:
-        return None
-    day = halls.today(layout.hall)
-    candidates = (
-        select(Ticket)
-        .where(
-            Ticket.hall_id == layout.hall.id,
-            Ticket.status == TicketStatus.waiting,
-            Ticket.service_id.in_(service_ids),
-            Ticket.business_day == day,
-            or_(Ticket.target_window_id.is_(None), Ticket.target_window_id == window.id),
+    def require_calling(self) -> None:
+        if self.status == WindowStatus.paused:
+            raise Conflict(f"window {self.window.number} is paused; resume it first", code="window_paused")
+        if self.status == WindowStatus.closed:
+            raise Conflict(f"window {self.window.number} is closed; open it first", code="window_closed")
+
+    def current(self) -> Ticket | None:
+        return self.session.scalars(_CURRENT, {"window_id": self.window.id}).first()
+
+    def require_current(self) -> Ticket:
+        ticket = self.current()
+        if ticket is None:
+            raise Conflict(f"window {self.window.number} has no current ticket", code="no_current_ticket")
+        return ticket
+
+    def record(self, event, ticket: Ticket | None = None) -> None:
+        record(
+            self.session,
+            self.hall,
+            event,
+            actor=self.actor,
+            ticket_id=ticket.id if ticket else None,
+            window_id=self.window.id,
         )
-        .order_by(*tickets.queue_order())
-        .limit(1)
-        .with_for_update(skip_locked=True)
-    )
-    # A ticket transferred to this window comes before the rest: the customer has been served once.
-    targeted = session.scalars(candidates.where(Ticket.target_window_id == window.id)).first()
-    return targeted or session.scalars(candidates).first()
+
+    def announce(self, ticket: Ticket, *, recall: bool) -> None:
+        number, window = ticket.number, self.window.number
+        self.record(
+            TicketCalled(
+                ticket=self.hall.brief(ticket),
+                window=window,
+                text=speech.call_text(number, window, recall=recall),
+                text_en=speech.call_text(number, window, recall=recall, lang="en"),
+                recall=recall,
+                recall_count=ticket.recall_count,
+            ),
+            ticket,
+        )
+
+    def end(self, ticket: Ticket, status: TicketStatus) -> None:
+        ticket.status = status
+        ticket.finished_at = clock.now()
+        self.session.add(ticket)
+        self.session.flush()
+        event_class = TicketFinished if status == TicketStatus.done else TicketNoShow
+        self.record(event_class(ticket=self.hall.brief(ticket), window=self.window.number), ticket)
+
+    def take_next(self) -> Ticket | None:
+        if not self.window.service_ids:
+            return None
+        me = self.window.id
+        query = (
+            select(Ticket)
+            .where(
+                Ticket.hall_id == self.hall.hall.id,
+                Ticket.status == TicketStatus.waiting,
+                Ticket.service_id.in_(self.window.service_ids),
+                Ticket.business_day == halls.today(self.hall.hall.timezone),
+                or_(Ticket.target_window_id.is_(None), Ticket.target_window_id == me),
+            )
+            # A ticket sent to this window comes first: that customer has been served once already.
+            .order_by(case((Ticket.target_window_id == me, 0), else_=1), *tickets.queue_order())
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        return self.session.scalars(query).first()
+
+    def public(self, ticket: Ticket) -> StaffTicket:
+        return tickets.to_public(self.session, self.hall, ticket, staff=True)
 
 
 def call_next(*, session: Session, hall: str, window: int, actor: Actor) -> StaffTicket | None:
     """Finish the current ticket if any, then call the next one; None when nobody waits."""
-    layout, win = _open_window(session, hall, window, actor)
-    _require_calling(win)
-    current = _current(session, win)
+    desk = _Desk(session, hall, window, actor)
+    desk.require_calling()
+    current = desk.current()
     if current is not None:
-        _end(session, layout, win, current, actor, TicketStatus.done)
-    ticket = _take_next(session, layout, win)
+        desk.end(current, TicketStatus.done)
+    ticket = desk.take_next()
     if ticket is None:
         return None
-    # Compare-and-set: the row must still be waiting, whoever else is calling.
-    taken = session.execute(
-        update(Ticket)
-        .where(Ticket.id == ticket.id, Ticket.status == TicketStatus.waiting)
-        .values(
-            status=TicketStatus.called,
-            called_at=clock.now(),
-            window_id=win.id,
-            clerk_id=actor.user_id,
-            target_window_id=None,
-            recall_count=0,
-        )
-    ).rowcount
-    if taken != 1:
+    params = {
+        "ticket_id": ticket.id,
+        "now": clock.now(),
+        "window_id": desk.window.id,
+        "clerk_id": actor.user_id,
+    }
+    if session.execute(_TAKE, params).rowcount != 1:
         raise Conflict("that ticket was just taken by another window; call again", code="race")
+    tickets.leaves_queue(session, ticket)
     session.refresh(ticket)
-    _announce(session, layout, win, ticket, actor, recall=False)
-    return tickets.to_public(session, layout, ticket, staff=True)
+    desk.announce(ticket, recall=False)
+    return desk.public(ticket)
 
 
 def recall(*, session: Session, hall: str, window: int, actor: Actor) -> StaffTicket:
-    layout, win = _open_window(session, hall, window, actor)
-    _require_calling(win)
-    ticket = _require_current(session, win)
+    desk = _Desk(session, hall, window, actor)
+    desk.require_calling()
+    ticket = desk.require_current()
     ticket.recall_count += 1
     session.add(ticket)
     session.flush()
-    _announce(session, layout, win, ticket, actor, recall=True)
-    return tickets.to_public(session, layout, ticket, staff=True)
+    desk.announce(ticket, recall=True)
+    return desk.public(ticket)
 
 
 def finish(*, session: Session, hall: str, window: int, actor: Actor) -> StaffTicket:
-    layout, win = _open_window(session, hall, window, actor)
-    ticket = _require_current(session, win)
-    _end(session, layout, win, ticket, actor, TicketStatus.done)
-    return tickets.to_public(session, layout, ticket, staff=True)
+    desk = _Desk(session, hall, window, actor)
+    ticket = desk.require_current()
+    desk.end(ticket, TicketStatus.done)
+    return desk.public(ticket)
 
 
 def no_show(*, session: Session, hall: str, window: int, actor: Actor) -> StaffTicket:
-    layout, win = _open_window(session, hall, window, actor)
-    ticket = _require_current(session, win)
-    _end(session, layout, win, ticket, actor, TicketStatus.no_show)
-    return tickets.to_public(session, layout, ticket, staff=True)
+    desk = _Desk(session, hall, window, actor)
+    ticket = desk.require_current()
+    desk.end(ticket, TicketStatus.no_show)
+    return desk.public(ticket)
 
 
 def transfer(
@@ -206,35 +188,27 @@ def transfer(
     """Send the current ticket back to waiting, for another service or a named window; it keeps its number."""
     if service is None and to_window is None:
         raise Invalid("say which service or window to transfer to", code="transfer_target")
-    layout, win = _open_window(session, hall, window, actor)
-    ticket = _require_current(session, win)
-    target_window = layout.window(to_window) if to_window is not None else None
-    if target_window is not None and target_window.id == win.id:
-        raise Conflict(
-            "a ticket cannot be transferred to the window serving it",
-            code="same_window",
-        )
+    desk = _Desk(session, hall, window, actor)
+    place = desk.hall
+    ticket = desk.require_current()
+    target_window = place.window(to_window) if to_window is not None else None
+    if target_window is not None and target_window.id == desk.window.id:
+        raise Conflict("a ticket cannot be transferred to the window serving it", code="same_window")
     if service is not None:
-        target_service = layout.service(service)
+        target_service = place.service(service)
+    elif not target_window.service_ids:
+        raise Conflict(f"window {target_window.number} serves no service", code="window_serves_nothing")
     else:
-        served = layout.window_services.get(target_window.id, [])
-        if not served:
-            raise Conflict(
-                f"window {target_window.number} serves no service",
-                code="window_serves_nothing",
-            )
-        keep = ticket.service_id in served
-        target_service = layout.service_by_id[ticket.service_id if keep else served[0]]
-    if target_window is not None and target_service.id not in layout.window_services.get(
-        target_window.id, []
-    ):
+        served = target_window.service_ids
+        target_service = place.service_by_id[ticket.service_id if ticket.service_id in served else served[0]]
+    if target_window is not None and target_service.id not in target_window.service_ids:
         raise Conflict(
             f"window {target_window.number} does not serve {target_service.code}",
             code="window_does_not_serve",
         )
     if target_service.id == ticket.service_id and target_window is None:
         raise Conflict("the ticket is already queued for that service", code="same_service")
-    from_service = layout.service_by_id[ticket.service_id].code
+    from_service = place.service_by_id[ticket.service_id].code
     ticket.status = TicketStatus.waiting
     ticket.service_id = target_service.id
     ticket.window_id = None
@@ -242,36 +216,34 @@ def transfer(
     ticket.transfer_count += 1
     session.add(ticket)
     session.flush()
-    record(
-        session,
-        layout,
+    tickets.joins_queue(session, ticket)
+    desk.record(
         TicketTransferred(
-            ticket=layout.brief(ticket),
+            ticket=place.brief(ticket),
             from_service=from_service,
             to_service=target_service.code,
-            from_window=win.number,
+            from_window=desk.window.number,
             to_window=target_window.number if target_window is not None else None,
         ),
-        actor=actor,
-        ticket_id=ticket.id,
-        window_id=win.id,
+        ticket,
     )
-    return tickets.to_public(session, layout, ticket, staff=True)
+    return desk.public(ticket)
 
 
 def set_status(
     *, session: Session, hall: str, window: int, actor: Actor, status: WindowStatus
 ) -> WindowPublic:
     """Open, pause (暂停服务), resume or close a window."""
-    layout, win = _open_window(session, hall, window, actor)
-    current = _current(session, win)
+    desk = _Desk(session, hall, window, actor)
+    current = desk.current()
     if status == WindowStatus.closed and current is not None:
         raise Conflict(f"finish {current.number} before closing the window", code="window_busy")
-    if win.status == status:
-        raise Conflict(f"window {win.number} is already {status}", code=f"already_{status}")
-    win.status = status
-    session.add(win)
-    session.flush()
-    public = halls.window_public(layout, win, current)
-    record(session, layout, WindowUpdated(window=public), actor=actor, window_id=win.id)
+    if desk.status == status:
+        raise Conflict(f"window {desk.window.number} is already {status}", code=f"already_{status}")
+    row = session.get(Window, desk.window.id)
+    row.status = status
+    session.add(row)
+    session.flush()  # bumps the layout version: kiosks learn whether the service is still open
+    public = halls.window_public(desk.hall, desk.window, current, status=status)
+    desk.record(WindowUpdated(window=public))
     return public

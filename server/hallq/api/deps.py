@@ -14,15 +14,17 @@ from hallq.live import Hub
 bearer = HTTPBearer(auto_error=False, description="the access_token from POST /api/auth/login")
 
 
-def get_db(request: Request) -> Database:
+# async on purpose: FastAPI runs a plain `def` dependency in the thread pool, a costly hop
+# for a dictionary lookup on every request.
+async def get_db(request: Request) -> Database:
     return request.app.state.db
 
 
-def get_hub(request: Request) -> Hub:
+async def get_hub(request: Request) -> Hub:
     return request.app.state.hub
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 

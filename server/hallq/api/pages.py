@@ -4,6 +4,7 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
+from hallq.api.middleware import CSP
 from hallq.web import PAGE_DIRS, web_root
 
 
@@ -25,7 +26,10 @@ def mount(app: FastAPI) -> None:
 
     @app.get("/docs", include_in_schema=False)
     async def docs():
-        return FileResponse(root / "common" / "docs.html", headers={"Cache-Control": "no-cache"})
+        # Swagger UI sets inline styles; everything else stays as strict as on the screens.
+        csp = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+        headers = {"Cache-Control": "no-cache", "Content-Security-Policy": csp}
+        return FileResponse(root / "common" / "docs.html", headers=headers)
 
     @app.get("/t/{token}", include_in_schema=False)
     async def phone_page(token: str):

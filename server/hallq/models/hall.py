@@ -16,6 +16,8 @@ class Hall(SQLModel, table=True):
     opening_hours: str | None = Field(default=None, max_length=11)
     # Last sequence number given to an event of this hall; bumped in the same transaction.
     event_seq: int = 0
+    # Bumped with any change to services or windows (a pause included): processes reload their cache.
+    layout_version: int = 0
 
 
 class Service(SQLModel, table=True):

@@ -65,9 +65,11 @@ class Ticket(SQLModel, table=True):
 
 
 class DailyCounter(SQLModel, table=True):
-    """Last number issued per hall, service and local day: the row that makes numbering atomic."""
+    """Per hall, service and local day: the last number issued (the row that makes numbering
+    atomic) and how many wait now (kept with every change, so nobody counts the queue)."""
 
     hall_id: int = Field(foreign_key="hall.id", primary_key=True)
     service_id: int = Field(foreign_key="service.id", primary_key=True)
     business_day: date = Field(primary_key=True)
     last: int = 0
+    waiting: int = 0

@@ -33,13 +33,16 @@ class FeedSocket:
         self.snapshot_seq = 0
 
     async def run(self) -> None:
-        reader = asyncio.create_task(self._read())
+        """Until either side ends: the client goes (or misbehaves), or the writer closes."""
+        tasks = [asyncio.create_task(self._write()), asyncio.create_task(self._read())]
         try:
-            await self._write()
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         finally:
-            reader.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await reader
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError, OSError):
+                    await task
 
     async def _send_snapshot(self) -> None:
         snap = await self.app.state.db.read(
@@ -49,6 +52,10 @@ class FeedSocket:
         await self.ws.send_text(json.dumps(snap, ensure_ascii=False, separators=(",", ":")))
 
     async def _write(self) -> None:
+        with contextlib.suppress(WebSocketDisconnect, RuntimeError, OSError):
+            await self._write_until_closed()
+
+    async def _write_until_closed(self) -> None:
         await self._send_snapshot()
         while True:
             item = await self.sub.get()
@@ -85,9 +92,7 @@ class FeedSocket:
                     )
                     return
         except (WebSocketDisconnect, KeyError, RuntimeError):
-            pass
-        # The client is gone or misbehaved: stop the writer too.
-        self.sub.close()
+            pass  # the client is gone
 
 
 @router.websocket("/ws/halls/{hall}")

@@ -1,0 +1,137 @@
+"""Group commit: the writer threads run queued writes in batches, one transaction per batch.
+
+A commit is the expensive part of a write (SQLite with synchronous=FULL waits for the disk).
+When many kiosks and windows write at once, the writer takes every write waiting in the
+queue, runs each inside its own SAVEPOINT, and commits them together: a write that fails
+rolls back to its savepoint alone, so the others are unaffected. Nobody's write is
+acknowledged before the batch's commit succeeds, and a failed commit fails the whole batch.
+With one write waiting, there is no savepoint and no extra cost.
+"""
+
+import asyncio
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session
+
+log = logging.getLogger("hallq.db")
+OUTBOX = "hallq.outbox"
+MAX_BATCH = 64
+
+
+@dataclass
+class Job:
+    fn: Callable[..., Any]
+    kwargs: dict
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future
+    result: Any = None
+    error: BaseException | None = None
+    events: list = field(default_factory=list)
+
+    def settle(self) -> None:
+        """Hand the outcome back to the event loop that is waiting for it."""
+        if self.error is not None:
+            self.loop.call_soon_threadsafe(_set_exception, self.future, self.error)
+        else:
+            self.loop.call_soon_threadsafe(_set_result, self.future, (self.result, self.events))
+
+
+def _set_result(future: asyncio.Future, value) -> None:
+    if not future.done():
+        future.set_result(value)
+
+
+def _set_exception(future: asyncio.Future, error: BaseException) -> None:
+    if not future.done():
+        future.set_exception(error)
+
+
+class GroupWriter:
+    def __init__(self, make_session: Callable[[], Session], threads: int) -> None:
+        self._make_session = make_session
+        self._queue: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
+        self._threads = [
+            threading.Thread(target=self._loop, name=f"hallq-write-{i}", daemon=True) for i in range(threads)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def submit(self, job: Job) -> None:
+        self._queue.put(job)
+
+    def close(self) -> None:
+        for _ in self._threads:
+            self._queue.put(None)
+        for thread in self._threads:
+            thread.join(timeout=10)
+
+    def _loop(self) -> None:
+        while True:
+            job = self._queue.get()
+            if job is None:
+                return
+            batch = [job]
+            while len(batch) < MAX_BATCH:
+                try:
+                    nxt = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if nxt is None:
+                    self._queue.put(None)  # let the loop end after this batch
+                    break
+                batch.append(nxt)
+            self._run(batch)
+            for job in batch:
+                job.settle()
+
+    def _run(self, batch: list[Job]) -> None:
+        alone = len(batch) == 1
+        try:
+            with self._make_session() as session:
+                session.begin()
+                for job in batch:
+                    self._run_one(session, job, savepoint=not alone)
+                if (
+                    alone
+                    and batch[0].error is not None
+                    and not getattr(batch[0].error, "keep_changes", False)
+                ):
+                    session.rollback()
+                    return
+                session.commit()
+        except Exception as exc:  # the commit (or the connection) failed: nothing of the batch stands
+            log.warning("write batch of %d failed: %s", len(batch), exc)
+            for job in batch:
+                if job.error is None:
+                    job.error = exc
+                job.events = []
+
+    @staticmethod
+    def _run_one(session: Session, job: Job, *, savepoint: bool) -> None:
+        outbox = session.info.setdefault(OUTBOX, [])
+        mark = len(outbox)
+        # Plain SQL savepoints: SQLAlchemy's nested transactions cost more than the write itself.
+        driver = session.connection().connection.driver_connection if savepoint else None
+        if driver is not None:
+            driver.execute("SAVEPOINT hallq_job")
+        try:
+            job.result = job.fn(session=session, **job.kwargs)
+            session.flush()
+        except Exception as exc:
+            job.error = exc
+            del outbox[mark:]
+            if driver is not None:
+                if not getattr(exc, "keep_changes", False):
+                    driver.execute("ROLLBACK TO SAVEPOINT hallq_job")
+                    # What the session holds may predate the rollback: read it again when needed.
+                    session.expire_all()
+                driver.execute("RELEASE SAVEPOINT hallq_job")
+            return
+        if driver is not None:
+            driver.execute("RELEASE SAVEPOINT hallq_job")
+        job.events = outbox[mark:]

@@ -1,0 +1,116 @@
+"""The hub: every subscriber gets every event once, in seq order, even when the backend misbehaves."""
+
+import asyncio
+
+import pytest
+
+from hallq.events import Published
+from hallq.live import Hub
+from hallq.live.backends import MemoryBackend
+
+
+class FakeLog:
+    """The event log the hub replays from: what was committed."""
+
+    def __init__(self) -> None:
+        self.events: dict[int, str] = {}
+
+    def commit(self, seq: int) -> Published:
+        self.events[seq] = f'{{"seq":{seq}}}'
+        return Published(1, seq, self.events[seq])
+
+    async def replay(self, hall_id: int, after: int):
+        return [(s, t) for s, t in sorted(self.events.items()) if s > after]
+
+    async def latest(self, hall_id: int) -> int:
+        return max(self.events, default=0)
+
+
+async def drain(sub, n, timeout=2.0):
+    got = []
+    async with asyncio.timeout(timeout):
+        while len(got) < n:
+            item = await sub.get()
+            got.append(item if item is None else item[0])
+    return got
+
+
+def make_hub(log, **kw):
+    return Hub(MemoryBackend(), replay=log.replay, latest_seq=log.latest, **kw)
+
+
+@pytest.mark.anyio
+async def test_events_reach_every_subscriber_in_order():
+    log = FakeLog()
+    hub = make_hub(log)
+    await hub.start()
+    async with hub.subscribe(1) as a, hub.subscribe(1) as b:
+        await hub.publish([log.commit(s) for s in (1, 2, 3)])
+        assert await drain(a, 3) == [1, 2, 3]
+        assert await drain(b, 3) == [1, 2, 3]
+    await hub.stop()
+
+
+@pytest.mark.anyio
+async def test_out_of_order_events_are_held_back_and_reordered():
+    log = FakeLog()
+    hub = make_hub(log, gap_wait=5)  # long: the reorder must not need the replay
+    await hub.start()
+    async with hub.subscribe(1) as sub:
+        e1, e2, e3 = (log.commit(s) for s in (1, 2, 3))
+        await hub.publish([e3, e1, e2])
+        assert await drain(sub, 3) == [1, 2, 3]
+    await hub.stop()
+
+
+@pytest.mark.anyio
+async def test_a_lost_doorbell_is_replayed_from_the_log():
+    log = FakeLog()
+    hub = make_hub(log, gap_wait=0.01)
+    await hub.start()
+    async with hub.subscribe(1) as sub:
+        log.commit(1)  # committed, but its publish never arrived
+        await hub.publish([log.commit(2)])
+        assert await drain(sub, 2) == [1, 2]
+    await hub.stop()
+
+
+@pytest.mark.anyio
+async def test_a_silent_loss_is_caught_by_the_periodic_check():
+    log = FakeLog()
+    hub = make_hub(log, check_every=0.02)
+    await hub.start()
+    async with hub.subscribe(1) as sub:
+        log.commit(1)  # nothing is published at all
+        assert await drain(sub, 1) == [1]
+    await hub.stop()
+
+
+@pytest.mark.anyio
+async def test_a_slow_subscriber_is_dropped_without_holding_up_the_others():
+    log = FakeLog()
+    hub = make_hub(log, queue_size=8)
+    await hub.start()
+    async with hub.subscribe(1) as slow, hub.subscribe(1) as fast:
+        got = []
+        for seq in range(1, 21):
+            await hub.publish([log.commit(seq)])
+            got += await drain(fast, 1)
+        assert got == list(range(1, 21))
+        assert slow.dropped
+        assert await drain(slow, 1) == [None]  # told to resync, nothing else buffered
+        assert slow.queue.empty()
+    await hub.stop()
+
+
+@pytest.mark.anyio
+async def test_a_subscriber_sees_only_events_after_it_joined():
+    log = FakeLog()
+    hub = make_hub(log)
+    await hub.start()
+    log.commit(1)
+    log.commit(2)
+    async with hub.subscribe(1) as sub:
+        await hub.publish([log.commit(3)])
+        assert await drain(sub, 1) == [3]
+    await hub.stop()
