@@ -107,7 +107,9 @@ class Layout:
 
 # Built once: constructing statements costs more than running them.
 _HALL_VERSION = Statement(select(Hall.id, Hall.layout_version).where(Hall.slug == bindparam("slug")))
-_LOCK_HALL = Statement(select(Hall.id, Hall.layout_version).where(Hall.slug == bindparam("slug")).with_for_update())
+_LOCK_HALL = Statement(
+    select(Hall.id, Hall.layout_version).where(Hall.slug == bindparam("slug")).with_for_update()
+)
 _BUMP = update(Hall).where(Hall.id == bindparam("hall_id")).values(layout_version=Hall.layout_version + 1)
 
 _cache: WeakKeyDictionary[Engine, dict[str, Layout]] = WeakKeyDictionary()
