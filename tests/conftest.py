@@ -15,6 +15,13 @@ from hallq.startup import prepare_database
 
 ADMIN_PASSWORD = "admin-pass-123"
 PG_URL = os.environ.get("HALLQ_TEST_PG_URL")
+# Tests hammer the API from one address; the limits themselves are tested in test_ratelimit.py.
+NO_RATE_LIMITS = {
+    "rate_issue_per_minute": 0,
+    "rate_login_per_minute": 0,
+    "rate_read_per_minute": 0,
+    "rate_socket_per_minute": 0,
+}
 REDIS_URL = os.environ.get("HALLQ_TEST_REDIS_URL")
 
 
@@ -52,6 +59,7 @@ def settings(tmp_path, database_url) -> Settings:
         database_url=database_url,
         broadcast_url=REDIS_URL or "memory://",
         admin_password=ADMIN_PASSWORD,
+        **NO_RATE_LIMITS,
     )
 
 

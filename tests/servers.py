@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.conftest import ADMIN_PASSWORD
+from tests.conftest import ADMIN_PASSWORD, NO_RATE_LIMITS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -35,6 +35,7 @@ class ServerProcess:
             "HALLQ_DATA_DIR": str(data_dir),
             "HALLQ_ADMIN_PASSWORD": ADMIN_PASSWORD,
             "PYTHONPATH": str(ROOT / "server"),
+            **{f"HALLQ_{name.upper()}": "0" for name in NO_RATE_LIMITS},
             **(env or {}),
         }
         if database_url:

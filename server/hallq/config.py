@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     ws_queue_size: int = Field(default=256, ge=8)
     ws_max_message_bytes: int = Field(default=4096, ge=64)
 
+    # Requests per minute per client address on the public endpoints (0 turns a limit off).
+    rate_issue_per_minute: int = Field(default=60, ge=0)
+    rate_login_per_minute: int = Field(default=30, ge=0)
+    rate_read_per_minute: int = Field(default=600, ge=0)
+    rate_socket_per_minute: int = Field(default=120, ge=0)
+
     # Phone page links printed in QR codes; unset means the address the kiosk used.
     public_url: str | None = None
 

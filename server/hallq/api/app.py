@@ -8,9 +8,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from hallq import __version__, feed
+from hallq import __version__, feed, ratelimit
 from hallq.api import pages
-from hallq.api.middleware import LimitBody, SecurityHeaders
+from hallq.api.middleware import LimitBody, RateLimit, SecurityHeaders
 from hallq.api.routes import auth, halls, health, live, tickets, users, windows
 from hallq.config import Settings, get_settings
 from hallq.db import Database
@@ -105,5 +105,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     pages.mount(app)
     app.add_middleware(LimitBody, limit=settings.max_body_bytes)
+    app.add_middleware(RateLimit, limiters=ratelimit.limiters_from(settings))
     app.add_middleware(SecurityHeaders)
     return app

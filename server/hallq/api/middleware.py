@@ -4,6 +4,8 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hallq import ratelimit
+
 # Pages load only from this server: no inline script, no third-party origin.
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -23,13 +25,17 @@ class BodyTooLarge(Exception):
     pass
 
 
-async def _reply(send: Send, status: int, detail: str, code: str) -> None:
+async def _reply(send: Send, status: int, detail: str, code: str, headers: list | None = None) -> None:
     body = json.dumps({"detail": detail, "code": code}).encode()
     await send(
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                *(headers or []),
+            ],
         }
     )
     await send({"type": "http.response.body", "body": body})
@@ -77,6 +83,32 @@ class LimitBody:
         except BodyTooLarge:
             if not started:
                 await _reply(send, 413, too_large, "too_large")
+
+
+class RateLimit:
+    """429 (or a refused websocket) once a client address exceeds its allowance."""
+
+    def __init__(self, app: ASGIApp, limiters: dict) -> None:
+        self.app = app
+        self.limiters = limiters
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            return await self.app(scope, receive, send)
+        method = "WS" if scope["type"] == "websocket" else scope["method"]
+        limiter = self.limiters.get(ratelimit.kind_of(method, scope["path"]))
+        if limiter is not None:
+            address = scope["client"][0] if scope.get("client") else "?"
+            wait = limiter.allow(f"{method} {address}")
+            if wait:
+                if scope["type"] == "websocket":
+                    await send({"type": "websocket.close", "code": 1008, "reason": "too many connections"})
+                    return
+                return await _reply(
+                    send, 429, f"too many requests; try again in {wait:.0f} s", "rate_limited",
+                    headers=[(b"retry-after", str(max(1, round(wait))).encode())],
+                )  # fmt: skip
+        await self.app(scope, receive, send)
 
 
 class SecurityHeaders:
