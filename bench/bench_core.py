@@ -49,13 +49,14 @@ def fmt(result: dict) -> str:
     lat = result["latencies"]
     return (
         f"{result['rps']:8.0f} req/s   p50 {percentile(lat, 50) * 1e3:6.2f} ms   "
-        f"p99 {percentile(lat, 99) * 1e3:6.2f} ms   ({result['requests']} requests, {result['errors']} errors)"
+        f"p99 {percentile(lat, 99) * 1e3:6.2f} ms   "
+        f"({result['requests']} requests, {result['errors']} errors)"
     )
 
 
 def subscriber_process(ws_url: tuple, count: int, ready, results, calls: int) -> None:
     """Hold `count` sockets; for each ticket.called, note when it arrived, per socket."""
-    from bench.wsclient import LeanSocket
+    from tests.leanws import LeanSocket
 
     host, port, path = ws_url
 
@@ -133,19 +134,34 @@ async def run(args) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp)
         make_bench_hall(data_dir)
-        server = ServerProcess(data_dir, env={"HALLQ_ADMIN_PASSWORD": "bench-pass-1"}, args=["--ws", args.ws]).start()
+        server = ServerProcess(
+            data_dir, env={"HALLQ_ADMIN_PASSWORD": "bench-pass-1"}, args=["--ws", args.ws]
+        ).start()
         try:
             host, port = "127.0.0.1", server.port
             print(f"server: one uvicorn process, SQLite (WAL, synchronous=FULL), {args.clients} clients\n")
-            await closed_loop(host, port, "GET", "/api/health", None, clients=args.clients, seconds=1)  # warm up
-            noop = await closed_loop(host, port, "GET", "/api/health", None, clients=args.clients, seconds=args.seconds)
+            await closed_loop(
+                host, port, "GET", "/api/health", None, clients=args.clients, seconds=1
+            )  # warm up
+            noop = await closed_loop(
+                host, port, "GET", "/api/health", None, clients=args.clients, seconds=args.seconds
+            )
             print(f"1a. no-op GET /api/health      {fmt(noop)}")
             path = "/api/halls/bench/tickets"
-            issue = await closed_loop(host, port, "POST", path, ticket_body, clients=args.clients, seconds=args.seconds)
+            issue = await closed_loop(
+                host, port, "POST", path, ticket_body, clients=args.clients, seconds=args.seconds
+            )
             print(f"1b. issue POST tickets         {fmt(issue)}")
             print(f"    issuing / no-op throughput: {issue['rps'] / noop['rps']:.0%}\n")
             steady = await open_loop(
-                host, port, "POST", path, ticket_body, rate=args.rate, clients=args.clients, seconds=args.seconds
+                host,
+                port,
+                "POST",
+                path,
+                ticket_body,
+                rate=args.rate,
+                clients=args.clients,
+                seconds=args.seconds,
             )
             print(f"2.  issue at {args.rate}/s offered   {fmt(steady)}\n")
             lat = await call_to_screen(server, args.sockets, args.calls)

@@ -1,4 +1,4 @@
-"""A lean HTTP/1.1 keep-alive load generator on asyncio streams, so the client costs little next to the server."""
+"""A lean HTTP/1.1 keep-alive load generator on asyncio streams: a cheap client next to the server."""
 
 import asyncio
 import json
@@ -72,11 +72,16 @@ async def closed_loop(host, port, method, path, body_fn, *, clients: int, second
     started = time.perf_counter()
     await asyncio.gather(*(client(i) for i in range(clients)))
     elapsed = time.perf_counter() - started
-    return {"requests": len(latencies), "rps": len(latencies) / elapsed, "errors": errors, "latencies": latencies}
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / elapsed,
+        "errors": errors,
+        "latencies": latencies,
+    }
 
 
 async def open_loop(host, port, method, path, body_fn, *, rate: float, clients: int, seconds: float):
-    """Requests at a fixed total rate spread over `clients` connections; latency measured from the scheduled time."""
+    """A fixed total rate spread over `clients` connections; latency counts from the scheduled time."""
     latencies: list[float] = []
     errors = 0
     per_client = rate / clients
@@ -102,4 +107,9 @@ async def open_loop(host, port, method, path, body_fn, *, rate: float, clients: 
     started = time.perf_counter()
     await asyncio.gather(*(client(i) for i in range(clients)))
     elapsed = time.perf_counter() - started
-    return {"requests": len(latencies), "rps": len(latencies) / elapsed, "errors": errors, "latencies": latencies}
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / elapsed,
+        "errors": errors,
+        "latencies": latencies,
+    }

@@ -36,6 +36,7 @@ redis-server --daemonize yes --bind 127.0.0.1 --port "$redis_port" --save '' --a
 echo "== HallQ tests on SQLite"
 .venv/bin/python -m pytest "$@"
 echo "== HallQ tests on PostgreSQL + Redis"
+HALLQ_TEST_REQUIRE_PG=true \
 HALLQ_TEST_PG_URL="postgresql+psycopg://postgres@127.0.0.1:$pg_port" \
 HALLQ_TEST_REDIS_URL="redis://127.0.0.1:$redis_port/0" \
   .venv/bin/python -m pytest "$@"

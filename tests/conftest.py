@@ -91,7 +91,19 @@ def anyio_backend():
     return "asyncio"
 
 
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     """Browser tests last: Playwright keeps an event loop running for the rest of the session,
-    which the asyncio tests cannot share."""
+    which the asyncio tests cannot share. PostgreSQL-only tests run in the PostgreSQL pass of
+    scripts/test.sh; in the SQLite pass they are deselected, and said so (never silently)."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    if PG_URL:
+        return
+    if os.environ.get("CI") == "true" and os.environ.get("HALLQ_TEST_REQUIRE_PG") == "true":
+        raise pytest.UsageError(
+            "HALLQ_TEST_PG_URL is not set, but this CI pass must run the PostgreSQL tests"
+        )
+    postgres_only = [item for item in items if item.get_closest_marker("postgres")]
+    if postgres_only:
+        config.hook.pytest_deselected(items=postgres_only)
+        items[:] = [item for item in items if not item.get_closest_marker("postgres")]
+        print(f"\n{len(postgres_only)} PostgreSQL-only tests deselected in this SQLite pass")

@@ -1,19 +1,16 @@
 """Hammer it: many kiosks issuing while every window calls. No number twice, no gaps, no double calls."""
 
-import json
 import threading
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from sqlalchemy import select
 
 from hallq import tickets, windows
 from hallq.access import Actor
-from hallq.models import DailyCounter, Event, Ticket
 from tests.conftest import PG_URL
 from tests.factories import admin
+from tests.invariants import check_all_served_once
 from tests.servers import ServerProcess
 
 ISSUERS, PER_ISSUER, WINDOWS = 8, 50, 8
@@ -31,30 +28,6 @@ def run_together(issuer, caller, issuing_done: threading.Event) -> None:
             issuing_done.set()  # even if an issuer failed: the windows must stop, and the error show
         for f in callers:
             f.result()
-
-
-def check_all_served_once(db, expected: int) -> None:
-    with db.session() as session:
-        rows = session.scalars(select(Ticket)).all()
-        called = Counter(
-            json.loads(payload)["ticket"]["number"]
-            for payload in session.scalars(select(Event.payload).where(Event.type == "ticket.called"))
-        )
-        seqs = session.scalars(select(Event.seq).order_by(Event.seq)).all()
-        counters = session.scalars(select(DailyCounter)).all()
-    assert len(rows) == expected
-    numbers = [t.number for t in rows]
-    assert len(set(numbers)) == expected, "a number was issued twice"
-    by_service = Counter(n[0] for n in numbers)
-    for service, count in by_service.items():
-        assert sorted(n for n in numbers if n[0] == service) == [
-            f"{service}{i:03d}" for i in range(1, count + 1)
-        ]
-    assert all(t.status in ("done", "called") for t in rows), "a ticket was left waiting"
-    assert called == Counter(numbers), "a ticket was called twice, or never"
-    assert seqs == list(range(1, len(seqs) + 1)), "the event log has a gap or a duplicate seq"
-    assert [c.waiting for c in counters] == [0] * len(counters), "the waiting counters drifted"
-    assert sum(c.last for c in counters) == expected
 
 
 def test_threads_issuing_and_calling_at_once_directly_on_the_database(db):

@@ -97,7 +97,19 @@ class Database:
             self._checkpointer = Checkpointer(self.engine)
             write_threads = 1
         else:
-            self.engine = create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+            # A database that goes away must fail requests quickly (503), not hang them: short
+            # connect timeout, TCP keepalives to notice a dead link, and a ping before reuse.
+            connect_args = dict(
+                connect_timeout=5, keepalives=1, keepalives_idle=5, keepalives_interval=2, keepalives_count=2
+            )
+            self.engine = create_engine(
+                url,
+                pool_size=20,
+                max_overflow=20,
+                pool_pre_ping=True,
+                pool_timeout=10,
+                connect_args=connect_args,
+            )
             self.write_engine = self.engine
             self._checkpointer = None
         self._publish = publish

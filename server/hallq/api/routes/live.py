@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import json
+import logging
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
@@ -11,6 +12,7 @@ from hallq.errors import NotFound
 from hallq.live import Subscription
 
 router = APIRouter()
+log = logging.getLogger("hallq.live")
 
 # Close codes: 4404 unknown hall or ticket; 1008 a message we do not accept; 1009 too big;
 # 1013 this socket fell too far behind (reconnect and take a fresh snapshot).
@@ -60,6 +62,7 @@ class FeedSocket:
         while True:
             item = await self.sub.get()
             if item is None:
+                log.warning("closing a hall feed socket of %s: it fell behind", self.hall)
                 await self.ws.close(CLOSE_TRY_AGAIN, "fell behind; reconnect for a fresh snapshot")
                 return
             seq, text = item

@@ -1,7 +1,8 @@
-"""A minimal websocket client for benchmarks: thousands of sockets cost the client little.
+"""A minimal websocket client for load tests and benchmarks: thousands of sockets cost little.
 
-It does the opening handshake, reads unmasked text frames from the server, and answers pings;
-nothing else. The real clients (the pages, the `websockets` library in tests) do it properly.
+It does the opening handshake, reads unmasked text frames from the server, sends small
+masked text frames, and answers pings; nothing else. The pages and the `websockets` library
+do it properly; this one exists so the client side of a 5,000-socket test stays cheap.
 """
 
 import asyncio
@@ -24,9 +25,13 @@ class LeanSocket:
                 f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
             ).encode()
         )
-        head = await reader.readuntil(b"\r\n\r\n")
-        if b" 101 " not in head.split(b"\r\n", 1)[0]:
-            raise ConnectionError(head.decode(errors="replace"))
+        try:
+            head = await reader.readuntil(b"\r\n\r\n")
+            if b" 101 " not in head.split(b"\r\n", 1)[0]:
+                raise ConnectionError(head.decode(errors="replace"))
+        except BaseException:
+            writer.close()
+            raise
         return cls(reader, writer)
 
     async def recv(self) -> str:
@@ -46,6 +51,9 @@ class LeanSocket:
                 raise ConnectionError("closed by server")
             if opcode == 0x9:  # ping: answer with a masked pong
                 self._send(0xA, payload)
+
+    def send_text(self, text: str) -> None:
+        self._send(0x1, text.encode())
 
     def _send(self, opcode: int, payload: bytes) -> None:
         mask = os.urandom(4)
