@@ -8,8 +8,24 @@ import sys
 from hallq.config import get_settings
 
 
+def _raise_open_files_limit() -> None:
+    """Each display, phone and console holds a socket: allow as many as the system lets us."""
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if hard == resource.RLIM_INFINITY or hard > soft:
+            resource.setrlimit(
+                resource.RLIMIT_NOFILE, (hard if hard != resource.RLIM_INFINITY else 65536, hard)
+            )
+    except (ImportError, ValueError, OSError):
+        pass
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
+
+    _raise_open_files_limit()
 
     settings = get_settings()
     uvicorn.run(
@@ -25,6 +41,9 @@ def _serve(args: argparse.Namespace) -> int:
         timeout_graceful_shutdown=3,
         log_level=args.log_level,
         ws=args.ws,
+        # Events are small JSON sent to thousands of sockets: compressing each one per socket
+        # costs far more CPU than the bytes it saves on a hall's network.
+        ws_per_message_deflate=False,
     )
     return 0
 
