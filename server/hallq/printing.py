@@ -8,6 +8,7 @@ in memory first and sent in one write, so a printer that fails midway prints no 
 import io
 import logging
 import re
+import socket
 from dataclasses import dataclass
 
 import segno
@@ -123,10 +124,12 @@ def _open(address: Address, timeout: float):
 
     if address.kind == "tcp":
         printer = Network(address.host, port=address.port, timeout=timeout)
-    else:
-        from escpos.printer import Usb  # needs pyusb, and a printer on this machine
+        # Connected here rather than by Network.open(), which leaks the socket when it fails.
+        printer.device = socket.create_connection((address.host, address.port), timeout=timeout)
+        return printer
+    from escpos.printer import Usb  # needs pyusb, and the printer plugged into this machine
 
-        printer = Usb(address.vendor, address.product, timeout=int(timeout * 1000))
+    printer = Usb(address.vendor, address.product, timeout=int(timeout * 1000))
     printer.open()
     return printer
 
