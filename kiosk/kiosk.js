@@ -104,6 +104,7 @@ const $ = (id) => document.getElementById(id);
 const screens = ["home", "confirm", "keypad", "issued"];
 
 let hall = null; // the hall as the last snapshot showed it
+let linkStatus = "connecting";
 let online = false;
 let link = null;
 let chosen = null; // the service being confirmed
@@ -138,10 +139,14 @@ function applyWords() {
   for (const node of document.querySelectorAll("[data-word]")) node.textContent = t(node.dataset.word);
   $("large-toggle").textContent = t(large ? "large_off" : "large_on");
   document.documentElement.classList.toggle("large", large);
+  drawBanner();
   drawHall();
   if (chosen) drawChosen();
   drawPhone();
-  if (ticket && current() === "issued") drawTicket();
+  if (ticket && current() === "issued") {
+    drawTicket();
+    fitTicket();
+  }
 }
 
 function setLanguage(code) {
@@ -186,17 +191,18 @@ function byCode(code) {
   return hall && hall.services.find((s) => s.code === code);
 }
 
-function setOnline(value, status) {
-  online = value;
-  const banner = $("banner");
-  if (status === "not_found") {
-    banner.textContent = t("hall_missing", { hall: HALL });
-  } else {
-    banner.textContent = t("server_down");
-  }
-  banner.classList.toggle("hidden", value || status === "connecting");
-  document.body.classList.toggle("offline", !value);
+function setStatus(status) {
+  linkStatus = status;
+  online = status === "online";
+  document.body.classList.toggle("offline", !online);
+  drawBanner();
   drawHall();
+}
+
+function drawBanner() {
+  const banner = $("banner");
+  banner.textContent = linkStatus === "not_found" ? t("hall_missing", { hall: HALL }) : t("server_down");
+  banner.classList.toggle("hidden", online || linkStatus === "connecting");
 }
 
 function drawHall() {
@@ -401,9 +407,24 @@ function drawTicket() {
   $("reminder").classList.toggle("hidden", !phone);
 }
 
+function fitTicket() {
+  // A hall with long document lists, or large-text mode: shrink the ticket until all of it,
+  // number to QR code, is on the screen at once. Nobody should have to scroll a ticket.
+  const view = $("ticket");
+  const slip = view.firstElementChild;
+  if (!slip || current() !== "issued") return;
+  slip.style.fontSize = "";
+  let size = parseFloat(getComputedStyle(slip).fontSize);
+  while (slip.offsetHeight > view.clientHeight && size > 9) {
+    size *= 0.94;
+    slip.style.fontSize = `${size}px`;
+  }
+}
+
 function showTicket() {
   drawTicket();
   show("issued");
+  fitTicket();
   printNow();
   let left = TICKET_SECONDS;
   const done = $("done");
@@ -468,6 +489,7 @@ function tick() {
   $("clock").textContent = clockTime(new Date().toISOString(), hall ? hall.timezone : undefined);
 }
 
+window.addEventListener("resize", fitTicket);
 makeKeys();
 setLanguage(DEFAULT_LANG);
 show("home", { settling: false });
@@ -476,7 +498,7 @@ setInterval(tick, 10000);
 link = connectHall(HALL, {
   onSnapshot,
   onEvent,
-  onStatus: (status) => setOnline(status === "online", status),
+  onStatus: setStatus,
 });
 // Opening hours pass with the clock, not with an event: look at the hall again each minute.
 setInterval(() => link.send({ type: "resync" }), 60000);
