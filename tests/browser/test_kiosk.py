@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import LiveServer
+from tests.conftest import PG_URL, REDIS_URL
 from tests.fakeprinter import FakePrinter
 from tests.servers import free_port
 
@@ -241,11 +242,13 @@ def test_58mm_paper(page, server, kiosk, artifacts):
 
 
 @pytest.fixture
-def printing_server(tmp_path):
+def printing_server(tmp_path, database_url):
     """A server that prints kiosk k1's tickets on a fake ESC/POS printer, and k2's on one that is off."""
     printer = FakePrinter()
-    printers = f'{{"k1": "{printer.address}", "k2": "tcp://127.0.0.1:{free_port()}"}}'
-    proc = LiveServer(tmp_path, env={"HALLQ_PRINTERS": printers}).start()
+    env = {"HALLQ_PRINTERS": f'{{"k1": "{printer.address}", "k2": "tcp://127.0.0.1:{free_port()}"}}'}
+    if REDIS_URL:
+        env["HALLQ_BROADCAST_URL"] = REDIS_URL
+    proc = LiveServer(tmp_path, database_url=database_url if PG_URL else None, env=env).start()
     yield proc, printer
     proc.kill()
     printer.close()
