@@ -26,6 +26,7 @@ BODIES = {
     "POST /api/halls/{hall}/tickets (priority)": {"service": "B", "priority": "priority"},
     "POST /api/halls/{hall}/users": {"username": "new-user", "password": PASSWORD, "role": "guide"},
     "POST /api/halls/{hall}/windows/{number}/transfer": {"service": "A"},
+    "POST /api/tickets/{token}/print": {"kiosk": "k1"},
 }
 
 
