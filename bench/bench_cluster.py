@@ -1,0 +1,130 @@
+"""Full-size reliability run: 4 server processes on PostgreSQL + Redis, 200 concurrent issuers,
+8 windows calling, 1,000 hall-feed sockets; then kill -9 of a process mid-load, and a Redis restart.
+
+Prints what must be zero (duplicate numbers, tickets called twice, events a socket missed,
+acknowledged tickets lost) and how long recovery took. Needs a PostgreSQL server:
+
+    python bench/bench_cluster.py --pg postgresql+psycopg://postgres@127.0.0.1:5433
+"""
+
+import argparse
+import asyncio
+import json
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "server")]
+
+from sqlalchemy import create_engine, select, text  # noqa: E402
+
+from hallq.config import Settings  # noqa: E402
+from hallq.db import Database  # noqa: E402
+from hallq.models import Event, Ticket  # noqa: E402
+from hallq.startup import prepare_database  # noqa: E402
+from tests.cluster import Cluster, Display, Load, RedisServer, wait_until  # noqa: E402
+
+
+def fresh_database(pg: str) -> str:
+    name = f"hallq_bench_{uuid.uuid4().hex[:8]}"
+    with create_engine(f"{pg}/postgres", isolation_level="AUTOCOMMIT").connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    return f"{pg}/{name}"
+
+
+def audit(db: Database, acknowledged: list[str]) -> dict:
+    with db.session() as session:
+        numbers = session.scalars(select(Ticket.number)).all()
+        called = Counter(
+            json.loads(p)["ticket"]["number"]
+            for p in session.scalars(select(Event.payload).where(Event.type == "ticket.called"))
+        )
+        final = session.scalar(text("SELECT event_seq FROM hall WHERE slug = 'main'"))
+    return {
+        "tickets": len(numbers),
+        "duplicate numbers": len(numbers) - len(set(numbers)),
+        "tickets called twice": sum(1 for n in called.values() if n > 1),
+        "acknowledged but lost": len(set(acknowledged) - set(numbers)),
+        "final seq": final,
+    }
+
+
+async def scenario(cluster: Cluster, db: Database, redis: RedisServer, args, fault: str | None) -> None:
+    token = cluster.servers[0].login()["Authorization"].split()[1]
+    displays = [Display(cluster.ports) for _ in range(args.sockets)]
+    tasks = [asyncio.create_task(d.run(first=i)) for i, d in enumerate(displays)]
+    await wait_until(lambda: all(d.snapshots for d in displays), 120, "every socket's snapshot")
+    load = Load(cluster.ports, token)
+    started = time.monotonic()
+    running = asyncio.create_task(load.run(issuers=args.issuers, per_issuer=args.per_issuer))
+    fault_at = None
+    if fault:
+        await wait_until(lambda: len(load.acknowledged) >= args.issuers * args.per_issuer // 3, 120, "load")
+        fault_at = time.monotonic()
+        if fault == "kill -9":
+            cluster.servers[0].kill()
+            await asyncio.to_thread(cluster.servers[0].start)
+        else:
+            redis.stop()
+            await asyncio.to_thread(redis.start)
+    await running
+    elapsed = time.monotonic() - started
+    final = audit(db, load.acknowledged)["final seq"]
+    await wait_until(lambda: all(d.last_seq == final for d in displays), 60, "every socket caught up")
+    caught_up = time.monotonic()
+    for d in displays:
+        d.stop = True
+    for t in tasks:
+        t.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+    figures = audit(db, load.acknowledged)
+    missed = sum(1 for d in displays if d.seqs != list(range(d.snapshots[0][1] + 1, final + 1)))
+    print(f"\n== {fault or 'no fault'}: {len(cluster.servers)} processes, {args.issuers} issuers, 8 windows, "
+          f"{args.sockets} sockets")  # fmt: skip
+    print(f"   {len(load.acknowledged)} tickets acknowledged in {elapsed:.1f} s "
+          f"({len(load.acknowledged) / elapsed:.0f}/s); refused: {dict(load.refused) or 'none'}")  # fmt: skip
+    for name, value in figures.items():
+        print(f"   {name}: {value}")
+    if fault is None:
+        print(f"   sockets that missed or repeated any seq: {missed}")
+    else:
+        cut = [d for d in displays if d.disconnects]
+        back = [min(w for w, _ in d.snapshots if w > d.disconnects[0]) - fault_at for d in cut]
+        print(
+            f"   sockets cut off: {len(cut)}; back with a fresh snapshot after max {max(back, default=0):.2f} s"
+        )
+        print(f"   sockets that resynced after a gap: {sum(1 for d in displays if d.gaps)}")
+        print(f"   all sockets at the final seq {caught_up - fault_at:.2f} s after the fault")
+
+
+async def main(args) -> None:
+    for fault in (None, "kill -9", "redis restart"):
+        with tempfile.TemporaryDirectory() as tmp:
+            url = fresh_database(args.pg)
+            settings = Settings(
+                _env_file=None, data_dir=Path(tmp), database_url=url, admin_password="admin-pass-123"
+            )
+            db = Database(url)
+            prepare_database(db, settings)
+            redis = RedisServer().start()
+            cluster = Cluster(Path(tmp), database_url=url, processes=4, redis=redis).start()
+            try:
+                await scenario(cluster, db, redis, args, fault)
+            finally:
+                cluster.stop()
+                redis.stop()
+                db.close()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pg", required=True, help="postgresql+psycopg://user@host:port (no database)")
+    parser.add_argument("--issuers", type=int, default=200)
+    parser.add_argument("--per-issuer", type=int, default=5)
+    parser.add_argument("--sockets", type=int, default=1000)
+    asyncio.run(main(parser.parse_args()))
