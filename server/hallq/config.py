@@ -36,6 +36,14 @@ class Settings(BaseSettings):
     # How many recent calls the snapshot carries for the display.
     recent_calls: int = Field(default=10, ge=1, le=100)
 
+    # Windows: after this many recalls (重呼) the console suggests passing the number (过号).
+    recall_limit: int = Field(default=3, ge=1, le=20)
+    # 叫号超时自动过号: pass a called ticket whose customer has not come (开始办理) this many
+    # seconds after the last call. Unset (the default) means never.
+    auto_no_show_seconds: int | None = Field(default=None, ge=5, le=3600)
+    # The evaluation pad may rate the ticket its window just finished for this long (评价器).
+    rating_seconds: int = Field(default=90, ge=10, le=1800)
+
     @property
     def sqlalchemy_url(self) -> str:
         if self.database_url:

@@ -66,11 +66,47 @@ class TicketFinished(LiveEvent):
 
 
 class TicketNoShow(LiveEvent):
-    """The customer did not come after being called; the number is passed (过号)."""
+    """The customer did not come after being called; the number is passed (过号). `automatic` is true when the
+    call timed out (叫号超时自动过号) rather than the clerk passing it."""
 
     type: ClassVar[str] = "ticket.no_show"
     ticket: TicketBrief
     window: int
+    automatic: bool = False
+
+
+class TicketArrived(LiveEvent):
+    """The called customer came to the window and is being served (开始办理); no automatic no-show now."""
+
+    type: ClassVar[str] = "ticket.arrived"
+    ticket: TicketBrief
+    window: int
+
+
+class TicketMovedToFront(LiveEvent):
+    """A manager moved a waiting ticket to the front of its service's queue (特事特办), ahead of the rest."""
+
+    type: ClassVar[str] = "ticket.moved_to_front"
+    ticket: TicketBrief
+
+
+class TicketCancelled(LiveEvent):
+    """A manager cancelled a waiting ticket: it will not be called. `waiting` as after it."""
+
+    type: ClassVar[str] = "ticket.cancelled"
+    ticket: TicketBrief
+    waiting: dict[str, int] = {}
+
+
+class TicketRated(LiveEvent):
+    """The customer rated the service on the window's evaluation pad (评价器): `score` is very_satisfied,
+    satisfied or dissatisfied, `reasons` what went wrong when dissatisfied."""
+
+    type: ClassVar[str] = "ticket.rated"
+    ticket: TicketBrief
+    window: int
+    score: str
+    reasons: list[str] = []
 
 
 class TicketTransferred(LiveEvent):
@@ -98,6 +134,10 @@ EVENT_TYPES: tuple[type[LiveEvent], ...] = (
     TicketFinished,
     TicketNoShow,
     TicketTransferred,
+    TicketArrived,
+    TicketMovedToFront,
+    TicketCancelled,
+    TicketRated,
     WindowUpdated,
 )
 

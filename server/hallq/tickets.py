@@ -24,7 +24,17 @@ from hallq.errors import Conflict, Invalid, NotFound
 from hallq.events import TicketIssued, record
 from hallq.fastsql import Statement
 from hallq.layout import Layout
-from hallq.models import RANK_NORMAL, RANK_PRIORITY, DailyCounter, Hall, Priority, Ticket, TicketStatus, User
+from hallq.models import (
+    RANK_NORMAL,
+    RANK_PRIORITY,
+    DailyCounter,
+    Hall,
+    Priority,
+    PriorityReason,
+    Ticket,
+    TicketStatus,
+    User,
+)
 from hallq.models.public import StaffTicket, TicketPublic
 
 PHONE = re.compile(r"^1[3-9]\d{9}$")
@@ -83,6 +93,7 @@ class NewTicket:
     token: str
     issued_at: datetime
     issued_by_id: int | None
+    priority_reason: str | None = None
     status: str = TicketStatus.waiting
     id: int | None = None
     window_id: int | None = None
@@ -178,7 +189,11 @@ def to_public(
         return TicketPublic(**fields)
     clerk = session.get(User, ticket.clerk_id) if ticket.clerk_id else None
     return StaffTicket(
-        **fields, phone=ticket.phone, clerk=clerk.display_name or clerk.username if clerk else None
+        **fields,
+        phone=ticket.phone,
+        clerk=clerk.display_name or clerk.username if clerk else None,
+        priority_reason=ticket.priority_reason,
+        arrived_at=getattr(ticket, "arrived_at", None),  # a ticket just issued has none
     )
 
 
@@ -190,6 +205,7 @@ def issue_ticket(
     actor: Actor,
     priority: Priority = Priority.normal,
     phone: str | None = None,
+    priority_reason: PriorityReason | None = None,
     moment: datetime | None = None,
 ) -> TicketPublic:
     """Take a number for a service. Public, except that priority tickets need a guide, manager or admin."""
@@ -197,6 +213,8 @@ def issue_ticket(
     svc = place.service(service)
     if priority == Priority.priority:
         require_role(actor, ISSUERS, "issue priority tickets")
+    elif priority_reason is not None:
+        raise Invalid("a priority reason goes with a priority ticket", code="reason_without_priority")
     phone = normalize_phone(phone)
     moment = moment or clock.now()
     day = halls.today(place.hall.timezone, moment)
@@ -223,6 +241,7 @@ def issue_ticket(
         token=secrets.token_urlsafe(16),
         issued_at=moment,
         issued_by_id=actor.user_id,
+        priority_reason=priority_reason,
     )
     ticket.id = _INSERT_TICKET.scalar(session, {c: getattr(ticket, c) for c in _NEW_COLUMNS})
     event = TicketIssued(ticket=place.brief(ticket))

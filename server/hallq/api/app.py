@@ -8,10 +8,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from hallq import __version__, feed
+from hallq import __version__, feed, timeouts
 from hallq.api import pages
 from hallq.api.middleware import LimitBody, SecurityHeaders
-from hallq.api.routes import auth, halls, health, live, tickets, users, windows
+from hallq.api.routes import auth, desks, halls, health, live, ratings, tickets, users, windows
 from hallq.config import Settings, get_settings
 from hallq.db import Database
 from hallq.errors import HallQError
@@ -87,7 +87,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await hub.start()
         app.state.settings, app.state.db, app.state.hub = settings, db, hub
         try:
-            yield
+            async with timeouts.auto_no_show(db, settings.auto_no_show_seconds):
+                yield
         finally:
             await hub.stop()
             db.close()
@@ -101,7 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     _install_error_handlers(app)
-    for module in (health, auth, halls, tickets, windows, users, live):
+    for module in (health, auth, halls, tickets, windows, desks, ratings, users, live):
         app.include_router(module.router)
     pages.mount(app)
     app.add_middleware(LimitBody, limit=settings.max_body_bytes)

@@ -2,12 +2,14 @@
 
 from hallq.models.event import Event
 from hallq.models.hall import Hall, Service, Window, WindowService, WindowStatus
+from hallq.models.rating import Complaint, Rating, Score
 from hallq.models.ticket import (
     RANK_FRONT,
     RANK_NORMAL,
     RANK_PRIORITY,
     DailyCounter,
     Priority,
+    PriorityReason,
     Ticket,
     TicketStatus,
 )
@@ -15,14 +17,18 @@ from hallq.models.user import AuthToken, Role, User, UserWindow
 
 __all__ = [
     "AuthToken",
+    "Complaint",
     "DailyCounter",
     "Event",
     "Hall",
     "Priority",
+    "PriorityReason",
     "RANK_FRONT",
     "RANK_NORMAL",
     "RANK_PRIORITY",
+    "Rating",
     "Role",
+    "Score",
     "Service",
     "Ticket",
     "TicketStatus",

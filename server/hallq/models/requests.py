@@ -2,7 +2,8 @@
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from hallq.models.ticket import Priority
+from hallq.models.rating import Complaint, Score
+from hallq.models.ticket import Priority, PriorityReason
 from hallq.models.user import Role
 
 
@@ -14,11 +15,18 @@ class TicketCreate(Strict):
     service: str = Field(min_length=1, max_length=2, description="the service's code (prefix letter)")
     priority: Priority = Priority.normal
     phone: str | None = Field(None, max_length=20, description="mobile number for the reminder SMS")
+    priority_reason: PriorityReason | None = Field(None, description="with a priority ticket: why")
 
 
 class TransferRequest(Strict):
     service: str | None = Field(None, min_length=1, max_length=2)
     window: int | None = Field(None, ge=1, le=9999)
+
+
+class RatingCreate(Strict):
+    ticket: int = Field(ge=1, description="id of the ticket the window just finished")
+    score: Score
+    reasons: list[Complaint] = Field(default_factory=list, max_length=4, description="only when dissatisfied")
 
 
 class LoginRequest(Strict):

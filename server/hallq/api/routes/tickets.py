@@ -26,6 +26,7 @@ async def issue_ticket(hall: str, body: TicketCreate, db: DbDep, actor: ActorDep
         service=body.service,
         priority=body.priority,
         phone=body.phone,
+        priority_reason=body.priority_reason,
         actor=actor,
     )
 
