@@ -58,8 +58,8 @@ extendWords({
     "transfer.to_service": "转到业务（重新排队，保留号码）",
     "transfer.to_window": "转到指定窗口（一窗受理，后台办理）",
     "transfer.cancel": "取消 (Esc)",
-    minutes: "{m} 分钟",
     duration: "{m}分{s}秒",
+    seconds: "{s}秒",
     "err.window_paused": "窗口已暂停，请先恢复服务（F6）",
     "err.window_closed": "窗口未开放，请先开始服务（F6）",
     "err.no_current_ticket": "当前没有正在办理的号码",
@@ -131,8 +131,8 @@ extendWords({
     "transfer.to_service": "To a service (queues again, same number)",
     "transfer.to_window": "To a named window (back-office handling)",
     "transfer.cancel": "Cancel (Esc)",
-    minutes: "{m} min",
     duration: "{m}m {s}s",
+    seconds: "{s}s",
     "err.window_paused": "The window is paused: resume it first (F6)",
     "err.window_closed": "The window is closed: open it first (F6)",
     "err.no_current_ticket": "There is no current ticket",
@@ -163,9 +163,10 @@ export function translatePage(root = document) {
   for (const el of root.querySelectorAll("[data-word]")) el.textContent = t(el.dataset.word);
 }
 
-/** m:ss or "N 分钟" from seconds. */
+/** "42秒" or "3分05秒" from seconds. */
 export function duration(seconds) {
   const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return t("seconds", { s });
   return t("duration", { m: Math.floor(s / 60), s: String(s % 60).padStart(2, "0") });
 }
 
