@@ -236,3 +236,19 @@ def test_openapi_lists_the_core_endpoints(client):
         "/api/halls/{hall}/windows/{number}/transfer",
     ]:
         assert path in paths
+
+
+def test_issue_with_request_id_twice_answers_with_one_ticket(client):
+    body = {"service": "B", "request_id": "6f1c2d3e-8a9b-4c5d-9e0f-1a2b3c4d5e6f"}
+    first = client.post("/api/halls/main/tickets", json=body)
+    again = client.post("/api/halls/main/tickets", json=body)
+    assert first.status_code == again.status_code == 201
+    assert again.json()["number"] == first.json()["number"] == "B001"
+    assert client.get("/api/halls/main").json()["services"][1]["waiting"] == 1
+
+
+@pytest.mark.parametrize("request_id", ["short", "has space in it", "x" * 41, "<script>alert</script>"])
+def test_malformed_request_id_is_refused(client, request_id):
+    response = client.post("/api/halls/main/tickets", json={"service": "A", "request_id": request_id})
+    assert response.status_code == 422 and response.json()["code"] == "invalid"
+    assert client.get("/api/halls/main").json()["services"][0]["issued_today"] == 0

@@ -163,3 +163,37 @@ def test_a_guide_gives_a_priority_ticket_with_its_reason(db):
     with pytest.raises(Invalid) as refused:
         issue(db, service="D", priority_reason=PriorityReason.elderly_disabled, who=guide)
     assert refused.value.code == "reason_without_priority"
+
+
+def test_a_retried_confirm_gets_the_same_ticket_not_a_second_number(db):
+    first, events = run(
+        db, tickets.issue_ticket, hall="main", service="A", actor=Actor.public(), request_id="k1-7f3a9c"
+    )
+    again, replayed = run(
+        db, tickets.issue_ticket, hall="main", service="A", actor=Actor.public(), request_id="k1-7f3a9c"
+    )
+    assert (again.number, again.token) == (first.number, first.token)
+    assert len(events) == 1 and replayed == []  # nothing new happened: the display hears nothing
+    other = issue(db, service="A", request_id="k1-0b41d2")
+    assert other.number == "A002"  # no number was used by the retry
+
+
+def test_a_retry_still_gets_its_ticket_after_the_service_closed(db):
+    first = issue(db, service="A", request_id="k1-first-try")
+    for number in (1, 2):
+        run(db, windows.set_status, hall="main", window=number, actor=admin(db), status="closed")
+    assert issue(db, service="A", request_id="k1-first-try").token == first.token
+
+
+def test_a_request_id_is_one_confirm_of_one_service(db):
+    issue(db, service="A", request_id="k1-abcdef12")
+    with pytest.raises(Conflict) as refused:
+        issue(db, service="B", request_id="k1-abcdef12")
+    assert refused.value.code == "request_id_reused"
+
+
+def test_request_ids_are_per_hall(db):
+    make_hall(db, "town", {1: "A"})
+    mine = issue(db, hall="main", request_id="same-id-123")
+    theirs = issue(db, hall="town", request_id="same-id-123")
+    assert mine.token != theirs.token

@@ -3,7 +3,7 @@
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -43,6 +43,24 @@ class Settings(BaseSettings):
     auto_no_show_seconds: int | None = Field(default=None, ge=5, le=3600)
     # The evaluation pad may rate the ticket its window just finished for this long (评价器).
     rating_seconds: int = Field(default=90, ge=10, le=1800)
+    # Ticket printers of kiosks that print through the server (ESC/POS), by kiosk name:
+    # HALLQ_PRINTERS='{"k1": "tcp://192.168.1.50:9100", "k2": "usb://0x0416:0x5011"}'.
+    # The kiosk page names itself with ?kiosk=k1. Kiosks not listed print from their browser.
+    printers: dict[str, str] = {}
+    # Seconds a print job may take (connect, status, send) before the kiosk is told it failed.
+    print_timeout: float = Field(default=5.0, gt=0, le=60)
+    # Seconds to wait for the printer's paper-sensor answer; 0 skips asking (a printer that
+    # never answers would otherwise delay each ticket by this long).
+    printer_status_timeout: float = Field(default=0.5, ge=0, le=10)
+
+    @field_validator("printers")
+    @classmethod
+    def _printer_addresses(cls, printers: dict[str, str]) -> dict[str, str]:
+        from hallq.printing import parse_address
+
+        for address in printers.values():
+            parse_address(address)  # a typo is found at start-up, not at the first customer
+        return printers
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -103,6 +103,7 @@ class NewTicket:
     recall_count: int = 0
     transfer_count: int = 0
     target_window_id: int | None = None
+    request_id: str | None = None
 
 
 _NEW_COLUMNS = [f for f in NewTicket.__slots__ if f != "id"]
@@ -110,6 +111,11 @@ _INSERT_TICKET = Statement(
     insert(Ticket).values({c: bindparam(c) for c in _NEW_COLUMNS}).returning(Ticket.id)
 )
 _BY_TOKEN = select(Ticket).where(Ticket.token == bindparam("token"))
+_BY_REQUEST = Statement(
+    select(Ticket.id, Ticket.service_id).where(
+        Ticket.hall_id == bindparam("hall_id"), Ticket.request_id == bindparam("rid")
+    )
+)
 
 
 def normalize_phone(phone: str | None) -> str | None:
@@ -184,6 +190,7 @@ def to_public(
         business_day=ticket.business_day.isoformat(),
         hall=hall.hall.slug,
         hall_name=hall.hall.name,
+        timezone=hall.hall.timezone,
     )
     if not staff:
         return TicketPublic(**fields)
@@ -206,15 +213,27 @@ def issue_ticket(
     priority: Priority = Priority.normal,
     phone: str | None = None,
     priority_reason: PriorityReason | None = None,
+    request_id: str | None = None,
     moment: datetime | None = None,
 ) -> TicketPublic:
-    """Take a number for a service. Public, except that priority tickets need a guide, manager or admin."""
+    """Take a number for a service. Public, except that priority tickets need a guide, manager or admin.
+
+    A request_id already seen in this hall gets the ticket issued for it back, not a second one.
+    """
     place = layout.load_layout(session, hall, lock=True)
     svc = place.service(service)
     if priority == Priority.priority:
         require_role(actor, ISSUERS, "issue priority tickets")
     elif priority_reason is not None:
         raise Invalid("a priority reason goes with a priority ticket", code="reason_without_priority")
+    if request_id is not None:
+        # Race-free: the hall row is locked, so a retry waits until the first try committed.
+        earlier = _BY_REQUEST.all(session, {"hall_id": place.hall.id, "rid": request_id})
+        if earlier:
+            ticket_id, service_id = earlier[0]
+            if service_id != svc.id:
+                raise Conflict("this request_id was used for another service", code="request_id_reused")
+            return to_public(session, place, session.get(Ticket, ticket_id), staff=actor.user_id is not None)
     phone = normalize_phone(phone)
     moment = moment or clock.now()
     day = halls.today(place.hall.timezone, moment)
@@ -242,6 +261,7 @@ def issue_ticket(
         issued_at=moment,
         issued_by_id=actor.user_id,
         priority_reason=priority_reason,
+        request_id=request_id,
     )
     ticket.id = _INSERT_TICKET.scalar(session, {c: getattr(ticket, c) for c in _NEW_COLUMNS})
     event = TicketIssued(ticket=place.brief(ticket))

@@ -13,6 +13,7 @@ AUTH = {
 }
 CONFLICT = {409: {"model": ErrorBody, "description": "the current state does not allow it"}}
 UNAVAILABLE = {503: {"model": ErrorBody, "description": "the database is unavailable"}}
+PRINTER = {502: {"model": ErrorBody, "description": "the ticket printer failed; the ticket is still valid"}}
 RATE = {429: {"model": ErrorBody, "description": "too many requests"}}
 
 

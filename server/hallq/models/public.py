@@ -32,6 +32,7 @@ class TicketPublic(TicketBrief):
     business_day: str
     hall: str
     hall_name: str
+    timezone: str = Field(description="the hall's time zone, to show times as the hall's clock does")
 
 
 class StaffTicket(TicketPublic):

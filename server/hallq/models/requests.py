@@ -16,6 +16,19 @@ class TicketCreate(Strict):
     priority: Priority = Priority.normal
     phone: str | None = Field(None, max_length=20, description="mobile number for the reminder SMS")
     priority_reason: PriorityReason | None = Field(None, description="with a priority ticket: why")
+    request_id: str | None = Field(
+        None,
+        min_length=8,
+        max_length=40,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="chosen by the client once per confirm (a UUID); sent again, the same ticket comes back",
+    )
+
+
+class PrintRequest(Strict):
+    kiosk: str = Field(
+        min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$", description="as in HALLQ_PRINTERS"
+    )
 
 
 class TransferRequest(Strict):

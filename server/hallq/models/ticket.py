@@ -39,6 +39,8 @@ RANK_FRONT = 2  # a manager moved it to the front
 class Ticket(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("hall_id", "business_day", "number"),
+        # A kiosk retrying a confirm sends the same request_id: one ticket per confirm.
+        UniqueConstraint("hall_id", "request_id"),
         Index("ix_ticket_queue", "hall_id", "status", "service_id", "business_day"),
         # A window serves one customer at a time: the database refuses a second current ticket.
         Index(
@@ -75,6 +77,7 @@ class Ticket(SQLModel, table=True):
     issued_by_id: int | None = Field(default=None, foreign_key="user.id")
     recall_count: int = 0
     transfer_count: int = 0
+    request_id: str | None = Field(default=None, max_length=40)
 
 
 class DailyCounter(SQLModel, table=True):
