@@ -11,6 +11,10 @@ const hall = param("hall", "main");
 const base = `/api/halls/${encodeURIComponent(hall)}`;
 const $ = (id) => document.getElementById(id);
 const SUPERVISORS = ["manager", "admin"]; // only to show their buttons; the server checks
+// As the kiosk: ?printer=k1 prints on the server's ESC/POS printer of that name (HALLQ_PRINTERS),
+// otherwise this browser prints the shared ticket layout; &paper=58 for narrow paper.
+const PRINTER = param("printer");
+const PAPER = param("paper", "80");
 
 const state = { session: null, hall: null, queues: [], service: null, reason: "", issued: null, busy: false };
 
@@ -23,7 +27,7 @@ extendWords({
     "guide.normal": "普通",
     "guide.phone": "手机号（选填，用于到号提醒）",
     "guide.take": "取号",
-    "guide.print": "打印号票",
+    "guide.print": "重新打印",
     "guide.windows": "窗口状态",
     "guide.queues": "排队情况",
     "guide.issued": "已取号 {number}",
@@ -34,6 +38,13 @@ extendWords({
     "guide.cancelled": "{number} 已取消",
     "guide.waited": "已等 {t}",
     "guide.closed": "暂停取号",
+    "guide.printing": "正在打印号票…",
+    "guide.printed": "号票已打印",
+    "guide.print_failed": "号票未能打印（{why}），号码仍然有效",
+    "err.printer_offline": "打印机未连接",
+    "err.printer_no_paper": "打印机缺纸",
+    "err.printer_timeout": "打印机无响应",
+    "err.unknown_printer": "未设置该打印机",
   },
   en: {
     "guide.title": "Guide console",
@@ -43,7 +54,7 @@ extendWords({
     "guide.normal": "Normal",
     "guide.phone": "Mobile (optional, for the reminder)",
     "guide.take": "Take number",
-    "guide.print": "Print ticket",
+    "guide.print": "Print again",
     "guide.windows": "Windows",
     "guide.queues": "Queues",
     "guide.issued": "Issued {number}",
@@ -54,6 +65,13 @@ extendWords({
     "guide.cancelled": "{number} cancelled",
     "guide.waited": "waited {t}",
     "guide.closed": "Not issuing",
+    "guide.printing": "Printing…",
+    "guide.printed": "Ticket printed",
+    "guide.print_failed": "The ticket could not be printed ({why}); the number is valid",
+    "err.printer_offline": "printer not connected",
+    "err.printer_no_paper": "out of paper",
+    "err.printer_timeout": "printer not responding",
+    "err.unknown_printer": "no such printer set up",
   },
 });
 
@@ -134,9 +152,10 @@ async function issue() {
     const ticket = await staffApi(`${base}/tickets`, { method: "POST", body });
     state.issued = ticket;
     say("issue-message", t("guide.issued", { number: ticket.number }), "good");
-    renderTicket($("issued-ticket"), ticket, state.hall, { lang: lang() });
+    renderTicket($("issued-ticket"), ticket, state.hall, { lang: lang(), paper: PAPER });
     $("issued").classList.remove("hidden");
     $("phone").value = "";
+    printIssued();
   } catch (err) {
     await failed(err, "issue-message");
   } finally {
@@ -264,9 +283,24 @@ connectHall(hall, {
 });
 
 $("issue").addEventListener("click", issue);
-$("print").addEventListener("click", () => {
-  if (state.issued) printTicket(state.issued, state.hall, { lang: lang() });
-});
+async function printIssued() {
+  const ticket = state.issued;
+  if (!ticket) return;
+  say("print-message", t("guide.printing"));
+  try {
+    if (PRINTER) {
+      const path = `/api/tickets/${encodeURIComponent(ticket.token)}/print`;
+      await api(path, { method: "POST", body: { kiosk: PRINTER }, timeout: 15000 });
+    } else {
+      await printTicket(ticket, state.hall, { lang: lang(), paper: PAPER });
+    }
+    if (state.issued === ticket) say("print-message", t("guide.printed"), "good");
+  } catch (err) {
+    if (state.issued === ticket) say("print-message", t("guide.print_failed", { why: refusal(err) }), "bad");
+  }
+}
+
+$("print").addEventListener("click", printIssued);
 $("logout").addEventListener("click", async () => {
   const session = state.session;
   state.session = null;
