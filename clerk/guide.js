@@ -131,13 +131,14 @@ function renderServices() {
   $("issue").disabled = state.busy || !state.service;
 }
 
+function chooseReason(reason) {
+  state.reason = reason;
+  for (const b of document.querySelectorAll("[data-priority]")) {
+    b.setAttribute("aria-checked", String(b.dataset.priority === reason));
+  }
+}
 for (const button of document.querySelectorAll("[data-priority]")) {
-  button.addEventListener("click", () => {
-    state.reason = button.dataset.priority;
-    for (const b of document.querySelectorAll("[data-priority]")) {
-      b.setAttribute("aria-checked", String(b === button));
-    }
-  });
+  button.addEventListener("click", () => chooseReason(button.dataset.priority));
 }
 
 async function issue() {
@@ -155,6 +156,7 @@ async function issue() {
     renderTicket($("issued-ticket"), ticket, state.hall, { lang: lang(), paper: PAPER });
     $("issued").classList.remove("hidden");
     $("phone").value = "";
+    chooseReason(""); // priority is for this customer only, not the next one
     printIssued();
   } catch (err) {
     await failed(err, "issue-message");
