@@ -1,5 +1,6 @@
 """Every table, imported once so SQLModel.metadata knows them all."""
 
+from hallq.models.board import DutyManager, Notice
 from hallq.models.event import Event
 from hallq.models.hall import Hall, Service, Window, WindowService, WindowStatus
 from hallq.models.ticket import (
@@ -16,8 +17,10 @@ from hallq.models.user import AuthToken, Role, User, UserWindow
 __all__ = [
     "AuthToken",
     "DailyCounter",
+    "DutyManager",
     "Event",
     "Hall",
+    "Notice",
     "Priority",
     "RANK_FRONT",
     "RANK_NORMAL",

@@ -39,6 +39,7 @@ class StaffTicket(TicketPublic):
 
     phone: str | None = None
     clerk: str | None = None
+    audio_url: str | None = Field(None, description="after a call or recall: the spoken announcement, a WAV")
 
 
 class ServicePublic(BaseModel):
@@ -80,3 +81,25 @@ class HallDetail(HallSummary):
     business_day: str
     services: list[ServicePublic]
     windows: list[WindowPublic]
+
+
+class DutyPublic(BaseModel):
+    weekday: int = Field(description="0 Monday … 4 Friday")
+    name: str
+    title: str
+
+
+class NoticePublic(BaseModel):
+    id: int
+    text: str
+    posted_at: datetime
+
+
+class HallBoard(BaseModel):
+    """What the hall display shows besides the calls: today's duty manager and the announcements."""
+
+    duty_today: DutyPublic | None = Field(
+        description="the duty manager of the hall's local today; none at weekends"
+    )
+    roster: list[DutyPublic]
+    notices: list[NoticePublic] = Field(description="oldest first, as they scroll")
