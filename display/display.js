@@ -237,6 +237,12 @@ function restartAnimation(node, className) {
   node.classList.add(className);
 }
 
+for (const node of [$("#latest"), $("#window-screen")]) {
+  node.addEventListener("animationend", (event) => {
+    if (event.target === node) node.classList.remove("flash");
+  });
+}
+
 // ---------------------------------------------------------------- the live feed
 
 function applyWaiting(waiting) {
@@ -372,22 +378,24 @@ class SoundQueue {
   play(src) {
     const audio = this.audio;
     return new Promise((resolve, reject) => {
-      const done = () => {
+      let settled = false;
+      // Settles once, and removes only its own listeners: the refused play() of a broken clip
+      // answers late, when the next clip already plays, and must not touch that one.
+      const settle = (err) => {
+        if (settled) return;
+        settled = true;
         clearTimeout(guard);
-        audio.onended = audio.onerror = null;
-        resolve();
+        audio.removeEventListener("ended", finished);
+        audio.removeEventListener("error", finished);
+        if (err) reject(err);
+        else resolve();
       };
-      const guard = setTimeout(done, MAX_CLIP_MS);
-      audio.onended = done;
-      audio.onerror = done; // no voice (503) or a broken file: the chime was heard, go on
+      const finished = () => settle(null); // ended, or no voice (503) or a broken file: go on
+      const guard = setTimeout(finished, MAX_CLIP_MS);
+      audio.addEventListener("ended", finished);
+      audio.addEventListener("error", finished);
       audio.src = src;
-      audio.play().catch((err) => {
-        if (err && err.name === "NotAllowedError") {
-          clearTimeout(guard);
-          audio.onended = audio.onerror = null;
-          reject(err);
-        } else done();
-      });
+      audio.play().catch((err) => settle(err && err.name === "NotAllowedError" ? err : null));
     });
   }
 
