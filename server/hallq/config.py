@@ -62,11 +62,27 @@ class Settings(BaseSettings):
             parse_address(address)  # a typo is found at start-up, not at the first customer
         return printers
 
+    # The voice (pyttsx3 on espeak-ng, offline). Languages said one after the other: "zh", "en", "zh,en".
+    voice_langs: str = Field(default="zh", pattern=r"^(zh|en)(,(zh|en))?$")
+    voice_zh: str = "sit/cmn-latn-pinyin"  # the plain "sit/cmn" voice reads most characters as English
+    voice_en: str = "gmw/en"
+    voice_rate: int = Field(default=170, ge=80, le=300)  # words per minute; espeak's 200 is brisk for a hall
+    # How many times the display says each call (chime + announcement each time).
+    voice_repeat: int = Field(default=2, ge=1, le=5)
+    # Speakers wired to the server itself: a command run per sound, e.g. "aplay -q {file}". Off when unset.
+    voice_play_command: str | None = None
+    # Cached announcements unused for this long are deleted (a hall says the same numbers every day).
+    voice_cache_days: int = Field(default=7, ge=1)
+
     @property
     def sqlalchemy_url(self) -> str:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'hallq.db').as_posix()}"
+
+    @property
+    def voice_languages(self) -> list[str]:
+        return self.voice_langs.split(",")
 
     @property
     def is_sqlite(self) -> bool:

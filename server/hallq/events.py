@@ -19,7 +19,7 @@ from hallq.db import OUTBOX
 from hallq.fastsql import Statement
 from hallq.layout import Layout
 from hallq.models import Event, Hall
-from hallq.models.public import TicketBrief, WindowPublic
+from hallq.models.public import HallBoard, TicketBrief, WindowPublic
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +128,13 @@ class WindowUpdated(LiveEvent):
     window: WindowPublic
 
 
+class BoardUpdated(LiveEvent):
+    """An announcement (公告) was posted or removed, or the duty roster (经理值班) changed: the new board."""
+
+    type: ClassVar[str] = "board.updated"
+    board: HallBoard
+
+
 EVENT_TYPES: tuple[type[LiveEvent], ...] = (
     TicketIssued,
     TicketCalled,
@@ -139,6 +146,7 @@ EVENT_TYPES: tuple[type[LiveEvent], ...] = (
     TicketCancelled,
     TicketRated,
     WindowUpdated,
+    BoardUpdated,
 )
 
 

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, case, func, or_, select, update
 from sqlmodel import Session
 
-from hallq import clock, halls, layout, speech, tickets
+from hallq import clock, halls, layout, speech, tickets, voice
 from hallq.access import Actor, require_window
 from hallq.errors import Conflict, Invalid
 from hallq.events import (
@@ -101,8 +101,11 @@ class _Desk:
             window_id=self.window.id,
         )
 
-    def announce(self, ticket: Ticket, *, recall: bool) -> None:
+    def announce(self, ticket: Ticket, *, recall: bool) -> StaffTicket:
+        """Record the call (the display shows it and says it) and answer with the ticket and its audio."""
         number, window = ticket.number, self.window.number
+        # Made from what is said alone: any server process can synthesise it when a display asks.
+        audio_url = voice.audio_url(number, window, recall=recall)
         self.record(
             TicketCalled(
                 ticket=self.hall.brief(ticket),
@@ -111,9 +114,13 @@ class _Desk:
                 text_en=speech.call_text(number, window, recall=recall, lang="en"),
                 recall=recall,
                 recall_count=ticket.recall_count,
+                audio_url=audio_url,
             ),
             ticket,
         )
+        public = self.public(ticket)
+        public.audio_url = audio_url
+        return public
 
     def end(self, ticket: Ticket, status: TicketStatus) -> None:
         ticket.status = status
@@ -167,8 +174,7 @@ def call_next(*, session: Session, hall: str, window: int, actor: Actor) -> Staf
         raise Conflict("that ticket was just taken by another window; call again", code="race")
     tickets.leaves_queue(session, ticket)
     session.refresh(ticket)
-    desk.announce(ticket, recall=False)
-    return desk.public(ticket)
+    return desk.announce(ticket, recall=False)
 
 
 def recall(*, session: Session, hall: str, window: int, actor: Actor) -> StaffTicket:
@@ -179,8 +185,7 @@ def recall(*, session: Session, hall: str, window: int, actor: Actor) -> StaffTi
     ticket.recalled_at = clock.now()
     session.add(ticket)
     session.flush()
-    desk.announce(ticket, recall=True)
-    return desk.public(ticket)
+    return desk.announce(ticket, recall=True)
 
 
 def start(*, session: Session, hall: str, window: int, actor: Actor) -> StaffTicket:

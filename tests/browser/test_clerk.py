@@ -45,7 +45,6 @@ def test_sign_in_call_recall_finish_and_see_the_tally(page, server, artifacts, o
     assert outside_requests == []
 
 
-
 def test_keyboard_shortcuts_drive_the_console(page, server, outside_requests):
     server.add_user("li", "clerk", windows=[1])
     for _ in range(3):
@@ -127,7 +126,10 @@ def test_two_consoles_calling_at_once_get_different_tickets(page, server, browse
     other.evaluate("document.querySelector('.action.call').click()")
     expect(page.locator("#current-number")).not_to_have_text("—")
     expect(other.locator("#current-number")).not_to_have_text("—")
-    numbers = {page.locator("#current-number").text_content(), other.locator("#current-number").text_content()}
+    numbers = {
+        page.locator("#current-number").text_content(),
+        other.locator("#current-number").text_content(),
+    }
     assert numbers == {"A001", "A002"}
     # Each console also sees the other's call: nobody is left waiting for service A.
     expect(page.locator(".queue .count")).to_have_text("等候 0 人")

@@ -1,4 +1,4 @@
-"""The guide console in a real browser: issue for a customer (priority too), print, see the hall, manage the queue."""
+"""The guide console in a real browser: issue for a customer (priority too), print, see the hall, manage."""
 
 import pytest
 from playwright.sync_api import expect
@@ -18,7 +18,9 @@ def sign_in(page, server, username):
     expect(page.locator(".window-card")).to_have_count(8)
 
 
-def test_a_guide_issues_a_priority_ticket_and_prints_it_like_the_kiosk(page, server, artifacts, outside_requests):
+def test_a_guide_issues_a_priority_ticket_and_prints_it_like_the_kiosk(
+    page, server, artifacts, outside_requests
+):
     server.add_user("guide1", "guide")
     server.issue("D")
     sign_in(page, server, "guide1")

@@ -1,5 +1,6 @@
 """Every table, imported once so SQLModel.metadata knows them all."""
 
+from hallq.models.board import DutyManager, Notice
 from hallq.models.event import Event
 from hallq.models.hall import Hall, Service, Window, WindowService, WindowStatus
 from hallq.models.rating import Complaint, Rating, Score
@@ -19,8 +20,10 @@ __all__ = [
     "AuthToken",
     "Complaint",
     "DailyCounter",
+    "DutyManager",
     "Event",
     "Hall",
+    "Notice",
     "Priority",
     "PriorityReason",
     "RANK_FRONT",

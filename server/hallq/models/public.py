@@ -42,6 +42,7 @@ class StaffTicket(TicketPublic):
     clerk: str | None = None
     priority_reason: str | None = Field(None, description="key_customer, elderly_disabled or urgent")
     arrived_at: datetime | None = Field(None, description="when the customer came to the window (开始办理)")
+    audio_url: str | None = Field(None, description="after a call or recall: the spoken announcement, a WAV")
 
 
 class ServicePublic(BaseModel):
@@ -148,3 +149,25 @@ class RatingPublic(BaseModel):
     score: str
     reasons: list[str]
     at: datetime
+
+
+class DutyPublic(BaseModel):
+    weekday: int = Field(description="0 Monday … 4 Friday")
+    name: str
+    title: str
+
+
+class NoticePublic(BaseModel):
+    id: int
+    text: str
+    posted_at: datetime
+
+
+class HallBoard(BaseModel):
+    """What the hall display shows besides the calls: today's duty manager and the announcements."""
+
+    duty_today: DutyPublic | None = Field(
+        description="the duty manager of the hall's local today; none at weekends"
+    )
+    roster: list[DutyPublic]
+    notices: list[NoticePublic] = Field(description="oldest first, as they scroll")

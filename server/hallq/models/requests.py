@@ -55,6 +55,12 @@ class UserCreate(Strict):
     display_name: str = Field("", max_length=60)
 
 
+class NoticeCreate(Strict):
+    text: str = Field(
+        min_length=1, max_length=300, description="one announcement (公告) for the display's bar"
+    )
+
+
 class ErrorBody(BaseModel):
     detail: str | list = Field(description="what went wrong, for people")
     code: str | None = Field(None, description="what went wrong, for programs (e.g. window_paused)")
