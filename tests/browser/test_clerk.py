@@ -180,3 +180,19 @@ def test_the_console_reconnects_by_itself_after_a_server_restart(page, server):
     expect(page.locator(".queue .count")).to_have_text("等候 1 人")
     page.keyboard.press("F1")
     expect(page.locator("#current-number")).to_have_text("A001")
+
+
+def test_a_call_from_the_console_appears_on_the_hall_display(page, server, browser):
+    server.add_user("li", "clerk", windows=[1])
+    server.issue("A")
+    display = browser.new_page(viewport={"width": 1920, "height": 1080})
+    display.goto(f"{server.url}/display/?hall=main")
+    expect(display.locator("#hall-name")).not_to_be_empty()
+    open_console(page, server, "li")
+    page.keyboard.press("F1")
+    expect(page.locator("#current-number")).to_have_text("A001")
+    expect(display.locator("#latest .latest-number")).to_have_text("A001")
+    expect(display.locator("#latest .latest-window")).to_have_text("请到1号窗口")
+    page.keyboard.press("F2")
+    expect(display.locator("#latest .recall-tag")).to_be_visible()
+    display.close()
