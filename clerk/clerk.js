@@ -382,5 +382,6 @@ setInterval(() => {
 }, 1000);
 
 setLang(param("lang", "zh"));
+$("lang").textContent = lang() === "zh" ? "EN" : "中文";
 translatePage();
 begin();

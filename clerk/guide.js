@@ -319,5 +319,6 @@ $("lang").addEventListener("click", () => {
 setInterval(renderQueues, 15000);
 
 setLang(param("lang", "zh"));
+$("lang").textContent = lang() === "zh" ? "EN" : "中文";
 translatePage();
 begin();

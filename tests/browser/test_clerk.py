@@ -20,7 +20,9 @@ def open_console(page, server, username, window=None):
 
 
 def test_sign_in_call_recall_finish_and_see_the_tally(page, server, artifacts, outside_requests):
+    page.set_viewport_size({"width": 1366, "height": 768})  # a common clerk PC screen
     server.add_user("wang", "clerk", windows=[3])
+    guide = server.add_user("guide1", "guide")
     server.issue("B", phone="13812345678")
     server.issue("B")
     server.issue("B")
@@ -39,9 +41,15 @@ def test_sign_in_call_recall_finish_and_see_the_tally(page, server, artifacts, o
     expect(page.locator("#tally")).to_contain_text("办结1")
     expect(page.get_by_role("button", name="办结")).to_be_disabled()
     expect(page.get_by_role("button", name="重呼")).to_be_disabled()
+    urgent = {"service": "B", "priority": "priority", "priority_reason": "urgent"}
+    server.api("POST", "/api/halls/main/tickets", json=urgent, token=guide, expect=201)
+    expect(page.locator(".queue .next li").first).to_contain_text(
+        "B004优先 · 急事急办"
+    )  # live, first in line
     page.get_by_role("button", name="呼叫下一位").click()
-    expect(page.locator("#current-number")).to_have_text("B002")
-    page.screenshot(path=str(artifacts / "clerk-console.png"), full_page=True)
+    expect(page.locator("#current-number")).to_have_text("B004")
+    expect(page.locator("#current-marks")).to_have_text("优先 · 急事急办")
+    page.screenshot(path=str(artifacts / "clerk-console.png"))
     assert outside_requests == []
 
 
@@ -196,3 +204,35 @@ def test_a_call_from_the_console_appears_on_the_hall_display(page, server, brows
     page.keyboard.press("F2")
     expect(display.locator("#latest .recall-tag")).to_be_visible()
     display.close()
+
+
+@pytest.fixture
+def impatient_server(tmp_path, database_url):
+    """A server that passes a called number by itself 5 s after the last call (叫号超时自动过号)."""
+    from tests.browser.conftest import LiveServer
+    from tests.conftest import PG_URL, REDIS_URL
+
+    env = {"HALLQ_AUTO_NO_SHOW_SECONDS": "5", **({"HALLQ_BROADCAST_URL": REDIS_URL} if REDIS_URL else {})}
+    proc = LiveServer(tmp_path, database_url=database_url if PG_URL else None, env=env).start()
+    yield proc
+    proc.kill()
+
+
+def test_with_the_timeout_on_a_number_nobody_comes_for_is_passed_by_itself(page, impatient_server, artifacts):
+    server = impatient_server
+    server.add_user("li", "clerk", windows=[1])
+    server.issue("A")
+    server.issue("A")
+    open_console(page, server, "li")
+    page.keyboard.press("F1")
+    expect(page.locator("#current-number")).to_have_text("A001")
+    expect(page.locator("#advice")).to_contain_text("秒后自动过号")
+    page.screenshot(path=str(artifacts / "clerk-console-countdown.png"))
+    expect(page.locator("#message")).to_have_text("A001 叫号超时，已自动过号", timeout=15000)
+    expect(page.locator("#current-number")).to_have_text("—")
+    page.keyboard.press("F1")
+    expect(page.locator("#current-number")).to_have_text("A002")
+    page.keyboard.press("F7")  # the customer came: no automatic pass now
+    expect(page.locator("#message")).to_have_text("A002 开始办理")
+    expect(page.locator("#advice")).to_be_hidden()
+    expect(page.locator(".action[data-action=start]")).to_be_disabled()
