@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlmodel import Session
 
-from hallq import clock, layout
+from hallq import clock, halls, layout
 from hallq.access import Actor
 from hallq.errors import Conflict, Invalid
 from hallq.events import TicketRated, record
@@ -18,10 +18,16 @@ from hallq.models import Complaint, Rating, Score, Ticket, TicketStatus, User
 from hallq.models.public import PadState, RatingPublic
 
 
-def _last_finished(session: Session, window: WindowInfo) -> Ticket | None:
+def _last_finished(session: Session, place: Layout, window: WindowInfo) -> Ticket | None:
+    """The window's last finished ticket today (the hall and day keep the lookup on the queue index)."""
     return session.scalars(
         select(Ticket)
-        .where(Ticket.window_id == window.id, Ticket.status == TicketStatus.done)
+        .where(
+            Ticket.hall_id == place.hall.id,
+            Ticket.status == TicketStatus.done,
+            Ticket.business_day == halls.today(place.hall.timezone),
+            Ticket.window_id == window.id,
+        )
         .order_by(Ticket.finished_at.desc(), Ticket.id.desc())
         .limit(1)
     ).first()
@@ -42,7 +48,7 @@ def pad_state(*, session: Session, hall: str, window: int, rating_seconds: int) 
     current = session.scalars(
         select(Ticket).where(Ticket.window_id == info.id, Ticket.status == TicketStatus.called)
     ).first()
-    last = _last_finished(session, info)
+    last = _last_finished(session, place, info)
     to_rate = rate_until = None
     if last is not None:
         until = last.finished_at + timedelta(seconds=rating_seconds)
@@ -80,7 +86,7 @@ def rate(
     ticket = session.get(Ticket, ticket_id)
     if ticket is not None and ticket.window_id == info.id and _rated(session, ticket):
         raise Conflict(f"{ticket.number} has already been rated", code="already_rated")
-    last = _last_finished(session, info)
+    last = _last_finished(session, place, info)
     if ticket is None or last is None or last.id != ticket.id:
         raise Conflict("only the ticket this window has just finished can be rated", code="not_rateable")
     now = clock.now()
