@@ -152,6 +152,19 @@ def test_token_lookup_is_the_only_way_in(db):
         tickets.ticket_by_token(session=session, token=ticket.token[:-1] + "x")
 
 
+def test_a_guide_gives_a_priority_ticket_with_its_reason(db):
+    from hallq.models import PriorityReason
+
+    guide = add_user(db, "guide1", "guide")
+    ticket = issue(
+        db, service="D", priority=Priority.priority, priority_reason=PriorityReason.urgent, who=guide
+    )
+    assert ticket.priority == "priority" and ticket.priority_reason == "urgent"
+    with pytest.raises(Invalid) as refused:
+        issue(db, service="D", priority_reason=PriorityReason.elderly_disabled, who=guide)
+    assert refused.value.code == "reason_without_priority"
+
+
 def test_a_retried_confirm_gets_the_same_ticket_not_a_second_number(db):
     first, events = run(
         db, tickets.issue_ticket, hall="main", service="A", actor=Actor.public(), request_id="k1-7f3a9c"

@@ -25,6 +25,11 @@ class Actor:
     def public(cls, name: str = "kiosk") -> "Actor":
         return cls(user_id=None, name=name)
 
+    @classmethod
+    def system(cls) -> "Actor":
+        """The server itself, acting on a rule (a call that timed out)."""
+        return cls(user_id=None, name="system")
+
 
 def require_signed_in(actor: Actor) -> Actor:
     if actor.user_id is None:

@@ -42,6 +42,13 @@ class Settings(BaseSettings):
     # How many recent calls the snapshot carries for the display.
     recent_calls: int = Field(default=10, ge=1, le=100)
 
+    # Windows: after this many recalls (重呼) the console suggests passing the number (过号).
+    recall_limit: int = Field(default=3, ge=1, le=20)
+    # 叫号超时自动过号: pass a called ticket whose customer has not come (开始办理) this many
+    # seconds after the last call. Unset (the default) means never.
+    auto_no_show_seconds: int | None = Field(default=None, ge=5, le=3600)
+    # The evaluation pad may rate the ticket its window just finished for this long (评价器).
+    rating_seconds: int = Field(default=90, ge=10, le=1800)
     # Ticket printers of kiosks that print through the server (ESC/POS), by kiosk name:
     # HALLQ_PRINTERS='{"k1": "tcp://192.168.1.50:9100", "k2": "usb://0x0416:0x5011"}'.
     # The kiosk page names itself with ?kiosk=k1. Kiosks not listed print from their browser.
@@ -61,11 +68,27 @@ class Settings(BaseSettings):
             parse_address(address)  # a typo is found at start-up, not at the first customer
         return printers
 
+    # The voice (pyttsx3 on espeak-ng, offline). Languages said one after the other: "zh", "en", "zh,en".
+    voice_langs: str = Field(default="zh", pattern=r"^(zh|en)(,(zh|en))?$")
+    voice_zh: str = "sit/cmn-latn-pinyin"  # the plain "sit/cmn" voice reads most characters as English
+    voice_en: str = "gmw/en"
+    voice_rate: int = Field(default=170, ge=80, le=300)  # words per minute; espeak's 200 is brisk for a hall
+    # How many times the display says each call (chime + announcement each time).
+    voice_repeat: int = Field(default=2, ge=1, le=5)
+    # Speakers wired to the server itself: a command run per sound, e.g. "aplay -q {file}". Off when unset.
+    voice_play_command: str | None = None
+    # Cached announcements unused for this long are deleted (a hall says the same numbers every day).
+    voice_cache_days: int = Field(default=7, ge=1)
+
     @property
     def sqlalchemy_url(self) -> str:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'hallq.db').as_posix()}"
+
+    @property
+    def voice_languages(self) -> list[str]:
+        return self.voice_langs.split(",")
 
     @property
     def is_sqlite(self) -> bool:

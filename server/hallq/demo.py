@@ -2,7 +2,7 @@
 
 from sqlmodel import Session
 
-from hallq import halls
+from hallq import board, halls
 
 SERVICES = [
     (
@@ -74,3 +74,4 @@ def seed_demo_hall(session: Session) -> None:
     # Two windows per service: 1-2 serve A, 3-4 B, 5-6 C, 7-8 D.
     for number in range(1, 9):
         halls.add_window(session, hall, number=number, services=[services[(number - 1) // 2]])
+    board.seed_demo(session, hall)

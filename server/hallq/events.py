@@ -19,7 +19,7 @@ from hallq.db import OUTBOX
 from hallq.fastsql import Statement
 from hallq.layout import Layout
 from hallq.models import Event, Hall
-from hallq.models.public import TicketBrief, WindowPublic
+from hallq.models.public import HallBoard, TicketBrief, WindowPublic
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,11 +66,47 @@ class TicketFinished(LiveEvent):
 
 
 class TicketNoShow(LiveEvent):
-    """The customer did not come after being called; the number is passed (过号)."""
+    """The customer did not come after being called; the number is passed (过号). `automatic` is true when the
+    call timed out (叫号超时自动过号) rather than the clerk passing it."""
 
     type: ClassVar[str] = "ticket.no_show"
     ticket: TicketBrief
     window: int
+    automatic: bool = False
+
+
+class TicketArrived(LiveEvent):
+    """The called customer came to the window and is being served (开始办理); no automatic no-show now."""
+
+    type: ClassVar[str] = "ticket.arrived"
+    ticket: TicketBrief
+    window: int
+
+
+class TicketMovedToFront(LiveEvent):
+    """A manager moved a waiting ticket to the front of its service's queue (特事特办), ahead of the rest."""
+
+    type: ClassVar[str] = "ticket.moved_to_front"
+    ticket: TicketBrief
+
+
+class TicketCancelled(LiveEvent):
+    """A manager cancelled a waiting ticket: it will not be called. `waiting` as after it."""
+
+    type: ClassVar[str] = "ticket.cancelled"
+    ticket: TicketBrief
+    waiting: dict[str, int] = {}
+
+
+class TicketRated(LiveEvent):
+    """The customer rated the service on the window's evaluation pad (评价器): `score` is very_satisfied,
+    satisfied or dissatisfied, `reasons` what went wrong when dissatisfied."""
+
+    type: ClassVar[str] = "ticket.rated"
+    ticket: TicketBrief
+    window: int
+    score: str
+    reasons: list[str] = []
 
 
 class TicketTransferred(LiveEvent):
@@ -92,13 +128,25 @@ class WindowUpdated(LiveEvent):
     window: WindowPublic
 
 
+class BoardUpdated(LiveEvent):
+    """An announcement (公告) was posted or removed, or the duty roster (经理值班) changed: the new board."""
+
+    type: ClassVar[str] = "board.updated"
+    board: HallBoard
+
+
 EVENT_TYPES: tuple[type[LiveEvent], ...] = (
     TicketIssued,
     TicketCalled,
     TicketFinished,
     TicketNoShow,
     TicketTransferred,
+    TicketArrived,
+    TicketMovedToFront,
+    TicketCancelled,
+    TicketRated,
     WindowUpdated,
+    BoardUpdated,
 )
 
 

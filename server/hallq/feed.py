@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlmodel import Session
 
-from hallq import clock, halls
+from hallq import board, clock, halls
 from hallq.events import TicketCalled
 from hallq.models import Event, Hall
 
@@ -45,6 +45,7 @@ def snapshot(*, session: Session, slug: str, recent: int = 10) -> dict:
     hall = halls.get_hall(session, slug)
     seq = hall.event_seq
     detail = halls.hall_detail(session=session, slug=slug)
+    notice_board = board.board(session=session, slug=slug)
     day_start = clock.local(clock.now(), hall.timezone).replace(hour=0, minute=0, second=0, microsecond=0)
     calls = recent_calls(session, hall, since=day_start, limit=recent)
     return {
@@ -52,4 +53,5 @@ def snapshot(*, session: Session, slug: str, recent: int = 10) -> dict:
         "seq": seq,
         "hall": detail.model_dump(mode="json"),
         "recent_calls": calls,
+        "board": notice_board.model_dump(mode="json"),
     }

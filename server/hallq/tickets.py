@@ -24,7 +24,17 @@ from hallq.errors import Conflict, Invalid, NotFound
 from hallq.events import TicketIssued, record
 from hallq.fastsql import Statement
 from hallq.layout import Layout
-from hallq.models import RANK_NORMAL, RANK_PRIORITY, DailyCounter, Hall, Priority, Ticket, TicketStatus, User
+from hallq.models import (
+    RANK_NORMAL,
+    RANK_PRIORITY,
+    DailyCounter,
+    Hall,
+    Priority,
+    PriorityReason,
+    Ticket,
+    TicketStatus,
+    User,
+)
 from hallq.models.public import StaffTicket, TicketPublic
 
 PHONE = re.compile(r"^1[3-9]\d{9}$")
@@ -83,6 +93,7 @@ class NewTicket:
     token: str
     issued_at: datetime
     issued_by_id: int | None
+    priority_reason: str | None = None
     status: str = TicketStatus.waiting
     id: int | None = None
     window_id: int | None = None
@@ -185,7 +196,11 @@ def to_public(
         return TicketPublic(**fields)
     clerk = session.get(User, ticket.clerk_id) if ticket.clerk_id else None
     return StaffTicket(
-        **fields, phone=ticket.phone, clerk=clerk.display_name or clerk.username if clerk else None
+        **fields,
+        phone=ticket.phone,
+        clerk=clerk.display_name or clerk.username if clerk else None,
+        priority_reason=ticket.priority_reason,
+        arrived_at=getattr(ticket, "arrived_at", None),  # a ticket just issued has none
     )
 
 
@@ -197,6 +212,7 @@ def issue_ticket(
     actor: Actor,
     priority: Priority = Priority.normal,
     phone: str | None = None,
+    priority_reason: PriorityReason | None = None,
     request_id: str | None = None,
     moment: datetime | None = None,
 ) -> TicketPublic:
@@ -208,6 +224,8 @@ def issue_ticket(
     svc = place.service(service)
     if priority == Priority.priority:
         require_role(actor, ISSUERS, "issue priority tickets")
+    elif priority_reason is not None:
+        raise Invalid("a priority reason goes with a priority ticket", code="reason_without_priority")
     if request_id is not None:
         # Race-free: the hall row is locked, so a retry waits until the first try committed.
         earlier = _BY_REQUEST.all(session, {"hall_id": place.hall.id, "rid": request_id})
@@ -242,6 +260,7 @@ def issue_ticket(
         token=secrets.token_urlsafe(16),
         issued_at=moment,
         issued_by_id=actor.user_id,
+        priority_reason=priority_reason,
         request_id=request_id,
     )
     ticket.id = _INSERT_TICKET.scalar(session, {c: getattr(ticket, c) for c in _NEW_COLUMNS})

@@ -14,13 +14,23 @@ taken are locked too (FOR UPDATE SKIP LOCKED on PostgreSQL), the ticket is set w
 compare-and-set on its status, and a unique index allows one current ticket per window.
 """
 
-from sqlalchemy import bindparam, case, or_, select, update
+from datetime import datetime, timedelta
+
+from sqlalchemy import bindparam, case, func, or_, select, update
 from sqlmodel import Session
 
-from hallq import clock, halls, layout, speech, tickets
+from hallq import clock, halls, layout, speech, tickets, voice
 from hallq.access import Actor, require_window
 from hallq.errors import Conflict, Invalid
-from hallq.events import TicketCalled, TicketFinished, TicketNoShow, TicketTransferred, WindowUpdated, record
+from hallq.events import (
+    TicketArrived,
+    TicketCalled,
+    TicketFinished,
+    TicketNoShow,
+    TicketTransferred,
+    WindowUpdated,
+    record,
+)
 from hallq.layout import Layout, WindowInfo
 from hallq.models import Ticket, TicketStatus, Window, WindowStatus
 from hallq.models.public import StaffTicket, WindowPublic
@@ -41,7 +51,17 @@ _TAKE = (
         clerk_id=bindparam("clerk_id"),
         target_window_id=None,
         recall_count=0,
+        recalled_at=None,
+        arrived_at=None,
     )
+)
+# Compare-and-set: only a ticket still called and still not come is passed by the timeout.
+_PASS_OVERDUE = (
+    update(Ticket)
+    .where(
+        Ticket.id == bindparam("ticket_id"), Ticket.status == TicketStatus.called, Ticket.arrived_at.is_(None)
+    )
+    .values(status=TicketStatus.no_show, finished_at=bindparam("now"))
 )
 
 
@@ -81,8 +101,11 @@ class _Desk:
             window_id=self.window.id,
         )
 
-    def announce(self, ticket: Ticket, *, recall: bool) -> None:
+    def announce(self, ticket: Ticket, *, recall: bool) -> StaffTicket:
+        """Record the call (the display shows it and says it) and answer with the ticket and its audio."""
         number, window = ticket.number, self.window.number
+        # Made from what is said alone: any server process can synthesise it when a display asks.
+        audio_url = voice.audio_url(number, window, recall=recall)
         self.record(
             TicketCalled(
                 ticket=self.hall.brief(ticket),
@@ -91,9 +114,13 @@ class _Desk:
                 text_en=speech.call_text(number, window, recall=recall, lang="en"),
                 recall=recall,
                 recall_count=ticket.recall_count,
+                audio_url=audio_url,
             ),
             ticket,
         )
+        public = self.public(ticket)
+        public.audio_url = audio_url
+        return public
 
     def end(self, ticket: Ticket, status: TicketStatus) -> None:
         ticket.status = status
@@ -147,8 +174,7 @@ def call_next(*, session: Session, hall: str, window: int, actor: Actor) -> Staf
         raise Conflict("that ticket was just taken by another window; call again", code="race")
     tickets.leaves_queue(session, ticket)
     session.refresh(ticket)
-    desk.announce(ticket, recall=False)
-    return desk.public(ticket)
+    return desk.announce(ticket, recall=False)
 
 
 def recall(*, session: Session, hall: str, window: int, actor: Actor) -> StaffTicket:
@@ -156,9 +182,22 @@ def recall(*, session: Session, hall: str, window: int, actor: Actor) -> StaffTi
     desk.require_calling()
     ticket = desk.require_current()
     ticket.recall_count += 1
+    ticket.recalled_at = clock.now()
     session.add(ticket)
     session.flush()
-    desk.announce(ticket, recall=True)
+    return desk.announce(ticket, recall=True)
+
+
+def start(*, session: Session, hall: str, window: int, actor: Actor) -> StaffTicket:
+    """The called customer is here (开始办理): the automatic no-show no longer applies."""
+    desk = _Desk(session, hall, window, actor)
+    ticket = desk.require_current()
+    if ticket.arrived_at is not None:
+        raise Conflict(f"{ticket.number} is already being served", code="already_started")
+    ticket.arrived_at = clock.now()
+    session.add(ticket)
+    session.flush()
+    desk.record(TicketArrived(ticket=desk.hall.brief(ticket), window=desk.window.number), ticket)
     return desk.public(ticket)
 
 
@@ -247,3 +286,51 @@ def set_status(
     public = halls.window_public(desk.hall, desk.window, current, status=status)
     desk.record(WindowUpdated(window=public))
     return public
+
+
+def last_called(ticket: Ticket) -> datetime:
+    return ticket.recalled_at or ticket.called_at
+
+
+def overdue(*, session: Session, hall: str, after_seconds: int, moment: datetime | None = None) -> list[int]:
+    """Ids of the called tickets whose customer has not come `after_seconds` after the last call."""
+    place = layout.load_layout(session, hall)
+    limit = (moment or clock.now()) - timedelta(seconds=after_seconds)
+    return list(
+        session.scalars(
+            select(Ticket.id).where(
+                Ticket.hall_id == place.hall.id,
+                Ticket.status == TicketStatus.called,
+                Ticket.arrived_at.is_(None),
+                func.coalesce(Ticket.recalled_at, Ticket.called_at) <= limit,
+            )
+        )
+    )
+
+
+def pass_overdue(
+    *, session: Session, hall: str, after_seconds: int, moment: datetime | None = None
+) -> list[str]:
+    """叫号超时自动过号: pass every called ticket whose customer has not come in time; their numbers.
+
+    Safe with several server processes doing it at once: each takes the hall lock, and a
+    compare-and-set passes a ticket only while it is still called and nobody has come.
+    """
+    place = layout.load_layout(session, hall, lock=True)
+    now = moment or clock.now()
+    passed = []
+    for ticket_id in overdue(session=session, hall=hall, after_seconds=after_seconds, moment=now):
+        if session.execute(_PASS_OVERDUE, {"ticket_id": ticket_id, "now": now}).rowcount != 1:
+            continue
+        ticket = session.get(Ticket, ticket_id, populate_existing=True)
+        window = place.window_by_id[ticket.window_id]
+        record(
+            session,
+            place,
+            TicketNoShow(ticket=place.brief(ticket), window=window.number, automatic=True),
+            actor=Actor.system(),
+            ticket_id=ticket.id,
+            window_id=window.id,
+        )
+        passed.append(ticket.number)
+    return passed

@@ -1,4 +1,4 @@
-"""The application: lifespan (database, hub), error handling, routers and pages."""
+"""The application: lifespan (database, hub, voice), error handling, routers and pages."""
 
 import logging
 from contextlib import asynccontextmanager
@@ -8,15 +8,17 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from hallq import __version__, feed, ratelimit
+from hallq import __version__, feed, ratelimit, timeouts
 from hallq.api import pages
 from hallq.api.middleware import LimitBody, RateLimit, SecurityHeaders
-from hallq.api.routes import auth, halls, health, live, tickets, users, windows
+from hallq.api.routes import auth, board, desks, halls, health, live, ratings, tickets, users, voice, windows
 from hallq.config import Settings, get_settings
 from hallq.db import Database
 from hallq.errors import HallQError
 from hallq.live import Hub, backend_for_url
 from hallq.startup import prepare_database
+from hallq.voice import Voice
+from hallq.web import web_root
 
 log = logging.getLogger("hallq")
 
@@ -83,14 +85,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             latest_seq=latest_seq,
             queue_size=settings.ws_queue_size,
         )
-        db.set_publisher(hub.publish)
+        speaker = Voice(settings, chime=web_root() / "sounds" / "chime.wav")
+        speaker.start()
+        # After each commit: start saying the calls, then ring the hub (the WAV is made while it flies).
+        db.set_publisher(speaker.publishing(hub.publish))
         await hub.start()
-        app.state.settings, app.state.db, app.state.hub = settings, db, hub
+        app.state.settings, app.state.db, app.state.hub, app.state.voice = settings, db, hub, speaker
         try:
-            yield
+            async with timeouts.auto_no_show(db, settings.auto_no_show_seconds):
+                yield
         finally:
             await hub.stop()
             db.close()
+            speaker.close()
 
     app = FastAPI(
         title="HallQ",
@@ -101,7 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     _install_error_handlers(app)
-    for module in (health, auth, halls, tickets, windows, users, live):
+    for module in (health, auth, halls, board, tickets, windows, desks, ratings, users, voice, live):
         app.include_router(module.router)
     pages.mount(app)
     app.add_middleware(LimitBody, limit=settings.max_body_bytes)

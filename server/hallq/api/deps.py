@@ -10,6 +10,7 @@ from hallq.access import Actor, require_signed_in
 from hallq.config import Settings
 from hallq.db import Database
 from hallq.live import Hub
+from hallq.voice import Voice
 
 bearer = HTTPBearer(auto_error=False, description="the access_token from POST /api/auth/login")
 
@@ -28,9 +29,14 @@ async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+async def get_voice(request: Request) -> Voice:
+    return request.app.state.voice
+
+
 DbDep = Annotated[Database, Depends(get_db)]
 HubDep = Annotated[Hub, Depends(get_hub)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+VoiceDep = Annotated[Voice, Depends(get_voice)]
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 

@@ -36,6 +36,15 @@ def mount(app: FastAPI) -> None:
         # The page reads its token from the address; the ticket itself comes from the API.
         return FileResponse(root / "kiosk" / "phone.html", headers={"Cache-Control": "no-cache"})
 
+    # The clerk folder holds three screens; StaticFiles maps only folders to index.html.
+    @app.get("/clerk/rate", include_in_schema=False)
+    async def rating_pad():
+        return FileResponse(root / "clerk" / "rate.html", headers={"Cache-Control": "no-cache"})
+
+    @app.get("/clerk/guide", include_in_schema=False)
+    async def guide_console():
+        return FileResponse(root / "clerk" / "guide.html", headers={"Cache-Control": "no-cache"})
+
     for name in PAGE_DIRS:
         folder = root / name
         if folder.is_dir():

@@ -2,7 +2,8 @@
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from hallq.models.ticket import Priority
+from hallq.models.rating import Complaint, Score
+from hallq.models.ticket import Priority, PriorityReason
 from hallq.models.user import Role
 
 
@@ -14,6 +15,7 @@ class TicketCreate(Strict):
     service: str = Field(min_length=1, max_length=2, description="the service's code (prefix letter)")
     priority: Priority = Priority.normal
     phone: str | None = Field(None, max_length=20, description="mobile number for the reminder SMS")
+    priority_reason: PriorityReason | None = Field(None, description="with a priority ticket: why")
     request_id: str | None = Field(
         None,
         min_length=8,
@@ -34,6 +36,12 @@ class TransferRequest(Strict):
     window: int | None = Field(None, ge=1, le=9999)
 
 
+class RatingCreate(Strict):
+    ticket: int = Field(ge=1, description="id of the ticket the window just finished")
+    score: Score
+    reasons: list[Complaint] = Field(default_factory=list, max_length=4, description="only when dissatisfied")
+
+
 class LoginRequest(Strict):
     username: str = Field(min_length=1, max_length=40)
     password: str = Field(min_length=1, max_length=200)
@@ -45,6 +53,12 @@ class UserCreate(Strict):
     role: Role
     windows: list[int] = Field(default_factory=list, max_length=100)
     display_name: str = Field("", max_length=60)
+
+
+class NoticeCreate(Strict):
+    text: str = Field(
+        min_length=1, max_length=300, description="one announcement (公告) for the display's bar"
+    )
 
 
 class ErrorBody(BaseModel):

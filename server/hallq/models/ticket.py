@@ -22,6 +22,14 @@ class Priority(StrEnum):
     priority = "priority"
 
 
+class PriorityReason(StrEnum):
+    """Why a guide gave a priority ticket: for the clerk at the window and for the reports."""
+
+    key_customer = "key_customer"  # 重点客户
+    elderly_disabled = "elderly_disabled"  # 老年人、残障人士
+    urgent = "urgent"  # 急事急办
+
+
 # Queue order: a higher rank is called first, then the earliest issued.
 RANK_NORMAL = 0
 RANK_PRIORITY = 1
@@ -51,11 +59,16 @@ class Ticket(SQLModel, table=True):
     business_day: date
     status: TicketStatus = Field(default=TicketStatus.waiting, sa_type=String(10))
     priority: Priority = Field(default=Priority.normal, sa_type=String(10))
+    priority_reason: PriorityReason | None = Field(default=None, sa_type=String(20))
     queue_rank: int = RANK_NORMAL
     phone: str | None = Field(default=None, max_length=20)
     token: str = Field(unique=True, max_length=40)
     issued_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     called_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    # The last recall (重呼), and when the customer came to the window (开始办理): the automatic
+    # no-show counts from the last call and never passes a customer who is being served.
+    recalled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    arrived_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     finished_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     window_id: int | None = Field(default=None, foreign_key="window.id")
     # Set when transferred to a named window (一窗受理): only that window calls it.

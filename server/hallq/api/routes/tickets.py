@@ -35,6 +35,7 @@ async def issue_ticket(hall: str, body: TicketCreate, db: DbDep, actor: ActorDep
         service=body.service,
         priority=body.priority,
         phone=body.phone,
+        priority_reason=body.priority_reason,
         request_id=body.request_id,
         actor=actor,
     )

@@ -28,6 +28,12 @@ async def recall(hall: str, db: DbDep, actor: StaffDep, number: int = WindowNumb
     return await db.write(windows.recall, hall=hall, window=number, actor=actor)
 
 
+@router.post("/start", responses=ERRORS)
+async def start(hall: str, db: DbDep, actor: StaffDep, number: int = WindowNumber) -> StaffTicket:
+    """The called customer is at the window (开始办理): no automatic no-show for this ticket."""
+    return await db.write(windows.start, hall=hall, window=number, actor=actor)
+
+
 @router.post("/no-show", responses=ERRORS)
 async def no_show(hall: str, db: DbDep, actor: StaffDep, number: int = WindowNumber) -> StaffTicket:
     """The customer did not come: pass the number (过号)."""
