@@ -27,6 +27,8 @@ BODIES = {
     "POST /api/halls/{hall}/users": {"username": "new-user", "password": PASSWORD, "role": "guide"},
     "POST /api/halls/{hall}/windows/{number}/transfer": {"service": "A"},
     "POST /api/tickets/{token}/print": {"kiosk": "k1"},
+    "POST /api/halls/{hall}/notices": {"text": "春节期间营业时间调整"},
+    "POST /api/halls/{hall}/windows/{number}/rating": {"ticket": 1, "score": "satisfied"},
 }
 
 
@@ -75,7 +77,14 @@ def staff(client):
 
 def answer(client, endpoint: str, headers: dict, ticket_token: str) -> int:
     method, path = endpoint.split(" (")[0].split(" ", 1)
-    url = path.replace("{hall}", "main").replace("{number}", "2").replace("{token}", ticket_token)
+    url = (
+        path.replace("{hall}", "main")
+        .replace("{number}", "2")
+        .replace("{token}", ticket_token)
+        .replace("{ticket_id}", "1")
+        .replace("{notice_id}", "1")
+        .replace("{window}", "2")
+    )
     if method == "WS":
         try:
             with client.websocket_connect(url, headers=headers) as ws:
