@@ -269,6 +269,7 @@ function onSnapshot(snapshot) {
   for (const call of [...snapshot.recent_calls].reverse()) addCall(call);
   // Calls made while we were away are shown, not said: a late announcement only confuses.
   draw(false);
+  loadVoiceSettings(); // a restarted server may say calls a different number of times
 }
 
 function onEvent(event) {

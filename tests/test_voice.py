@@ -85,6 +85,19 @@ def test_two_requests_for_an_announcement_being_made_share_one_job(make_voice):
     assert one.result(timeout=30) == two.result(timeout=30)
 
 
+@pytest.mark.anyio
+async def test_a_display_hanging_up_does_not_cancel_the_announcement_for_others(make_voice):
+    import asyncio
+
+    speaker = make_voice()
+    impatient = asyncio.create_task(speaker.wav("B077", 4))
+    await asyncio.sleep(0)
+    impatient.cancel()
+    path = await speaker.wav("B077", 4)  # the same job, still made
+    assert path.read_bytes()[:4] == b"RIFF"
+    assert (await speaker.wav("B078", 4)).exists()  # and the voice goes on
+
+
 def test_a_missing_voice_fails_fast_and_warns_once(make_voice, caplog):
     speaker = make_voice(voice_zh="sit/no-such-voice")
     with caplog.at_level(logging.WARNING, logger="hallq.voice"):

@@ -87,9 +87,10 @@ class Voice:
             self.speaker.start()
 
     def close(self) -> None:
-        self._jobs.put((-1, -1, None))
+        self._jobs.put((-1, -1, None))  # before any waiting job: the thread stops its engine and ends
         self._thread.join(timeout=10)
-        self._stop_engine()
+        if self._thread.is_alive() and self._proc is not None:
+            self._proc.kill()  # stuck in a job: the engine goes, the daemon thread with the process
         if self.speaker:
             self.speaker.close()
 
@@ -133,7 +134,8 @@ class Voice:
         return future
 
     async def wav(self, number: str, window: int, *, recall: bool = False) -> Path:
-        return await asyncio.wrap_future(self.request(number, window, recall=recall))
+        # Shielded: a display that hangs up must not cancel the job others wait for too.
+        return await asyncio.shield(asyncio.wrap_future(self.request(number, window, recall=recall)))
 
     def publishing(self, publish):
         """Wrap the after-commit publisher: each committed call starts its announcement at once."""
@@ -165,6 +167,8 @@ class Voice:
             except queue.Empty:
                 job = "idle"
             if job is None:
+                self._stop_engine()
+                self._fail_waiting()
                 return
             if job != "idle":
                 self._do(job)
@@ -182,12 +186,24 @@ class Voice:
     def _do(self, job) -> None:
         segments, path, future = job
         try:
-            future.set_result(self._synthesize(segments, path))
-        except Exception as exc:  # noqa: BLE001 - whatever failed, this call goes on without a voice
-            future.set_exception(VoiceUnavailable(f"the announcement could not be made: {exc}"))
+            if future.set_running_or_notify_cancel():  # False: nobody wants it any more
+                try:
+                    future.set_result(self._synthesize(segments, path))
+                except Exception as exc:  # noqa: BLE001 - whatever failed, this call goes on without a voice
+                    future.set_exception(VoiceUnavailable(f"the announcement could not be made: {exc}"))
         finally:
             with self._lock:
                 self._inflight.pop(path, None)
+
+    def _fail_waiting(self) -> None:
+        """At shut-down: answer every job still queued, so no request waits for ever."""
+        while True:
+            try:
+                _, _, job = self._jobs.get_nowait()
+            except queue.Empty:
+                return
+            if job not in (None, "idle") and job[2].set_running_or_notify_cancel():
+                job[2].set_exception(VoiceUnavailable("the server is stopping"))
 
     def _synthesize(self, segments: list[tuple[str, str]], path: Path) -> Path:
         try:
@@ -302,7 +318,8 @@ class Speaker:
 
     def play(self, announcement: Future) -> None:
         """Queue a call's sounds; without a voice, the chime alone still says that something happened."""
-        self._queue.put(announcement.result() if announcement.exception() is None else False)
+        spoken = not announcement.cancelled() and announcement.exception() is None
+        self._queue.put(announcement.result() if spoken else False)
 
     def _run(self) -> None:
         while True:
