@@ -56,6 +56,39 @@ def test_a_call_is_synthesised_into_a_real_wav_of_plausible_length(make_voice):
     assert 0.15 * syllables(said) < seconds < 0.5 * syllables(said), seconds
 
 
+def test_the_engine_process_finishes_each_file_before_answering(tmp_path):
+    """pyttsx3's espeak driver returns from runAndWait() once synthesis has begun: a long text
+    must still be whole when the engine answers, and the next job must not clip it."""
+    import multiprocessing
+
+    from hallq import voice_engine
+
+    ctx = multiprocessing.get_context("spawn")
+    ours, theirs = ctx.Pipe()
+    proc = ctx.Process(target=voice_engine.serve, args=(theirs, ["sit/cmn-latn-pinyin"], 170), daemon=True)
+    proc.start()
+
+    def answer():
+        assert ours.poll(30), "the engine process did not answer"
+        return ours.recv()
+
+    try:
+        assert answer() == ("ready", None)
+        long_text = "请A 零零一号，到三号窗口办理。" * 12
+        answers = []
+        for name, text in (("long", long_text), ("short", "请B 零零二号，到四号窗口办理")):
+            ours.send(([("sit/cmn-latn-pinyin", text)], str(tmp_path / f"{name}.wav")))
+            answers.append(answer())
+    finally:
+        proc.kill()
+        proc.join(10)
+    assert [status for status, _ in answers] == ["ok", "ok"]
+    *_, long_seconds = wav_facts(tmp_path / "long.wav")
+    *_, short_seconds = wav_facts(tmp_path / "short.wav")
+    assert long_seconds > 10 * short_seconds
+    assert answers[0][1] == pytest.approx(long_seconds)
+
+
 def test_english_and_both_languages(make_voice):
     english = make_voice(voice_langs="en").request("B012", 4).result(timeout=30)
     both = make_voice(voice_langs="zh,en").request("B012", 4).result(timeout=30)

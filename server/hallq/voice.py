@@ -37,7 +37,7 @@ log = logging.getLogger("hallq.voice")
 NUMBER = re.compile(r"^[A-Z]{1,2}[0-9]{1,6}$")
 CALL, ON_DEMAND = 0, 1  # job priorities: a call just made goes first
 MAX_ON_DEMAND = 64  # fetches waiting beyond this are refused: nobody floods the engine
-START_TIMEOUT, JOB_TIMEOUT = 20.0, 10.0
+START_TIMEOUT, JOB_TIMEOUT = 20.0, 20.0
 RETRY_AFTER = 60.0  # a broken engine is tried again after this long
 PRUNE_EVERY = 6 * 3600.0
 
