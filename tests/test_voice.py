@@ -157,10 +157,10 @@ def test_old_announcements_are_pruned_and_used_ones_kept(make_voice):
     assert used.exists() and not stale.exists()
 
 
-def test_audio_url_is_made_from_what_is_said():
-    assert voice.audio_url("A001", 3) == "/api/voice/A001/3.wav"
-    assert voice.audio_url("A001", 3, recall=True) == "/api/voice/A001/3/recall.wav"
-    assert voice.audio_url("1-2", 3) is None  # not a number the voice can spell
+def test_audio_url_is_made_from_the_hall_and_what_is_said():
+    assert voice.audio_url("main", "A001", 3) == "/api/halls/main/voice/A001/3.wav"
+    assert voice.audio_url("main", "A001", 3, recall=True) == "/api/halls/main/voice/A001/3/recall.wav"
+    assert voice.audio_url("main", "1-2", 3) is None  # not a number the voice can spell
 
 
 # --- through the API
@@ -173,12 +173,12 @@ def test_a_call_answers_with_its_announcement_which_is_a_wav(client):
         ws.receive_json()
         called = client.post("/api/halls/main/windows/3/call", headers=headers).json()
         event = ws.receive_json()
-    assert called["audio_url"] == event["audio_url"] == "/api/voice/B001/3.wav"
+    assert called["audio_url"] == event["audio_url"] == "/api/halls/main/voice/B001/3.wav"
     wav = client.get(called["audio_url"])
     assert wav.status_code == 200 and wav.headers["content-type"] == "audio/wav"
     assert wav.content[:4] == b"RIFF"
     recalled = client.post("/api/halls/main/windows/3/recall", headers=headers).json()
-    assert recalled["audio_url"] == "/api/voice/B001/3/recall.wav"
+    assert recalled["audio_url"] == "/api/halls/main/voice/B001/3/recall.wav"
     assert client.get(recalled["audio_url"]).status_code == 200
     assert client.post("/api/halls/main/windows/3/finish", headers=headers).json()["audio_url"] is None
 
@@ -197,11 +197,29 @@ def test_synthesis_starts_after_the_commit_without_waiting_for_a_display(client,
 
 @pytest.mark.parametrize(
     "path",
-    ["/api/voice/a001/3.wav", "/api/voice/A001/0.wav", "/api/voice/A0011111/3.wav", "/api/voice/A001/x.wav"],
+    ["main/voice/a001/3.wav", "main/voice/A001/0.wav", "main/voice/A0011111/3.wav", "main/voice/A001/x.wav"],
 )
 def test_a_malformed_announcement_address_is_refused(client, path):
-    response = client.get(path)
+    response = client.get(f"/api/halls/{path}")
     assert response.status_code == 422 and response.json()["code"] == "invalid"
+
+
+def test_only_numbers_really_called_there_are_synthesised(client):
+    """A public address must not let anyone fill the server's disk with made-up announcements."""
+    headers = login(client)
+    client.post("/api/halls/main/tickets", json={"service": "A"})
+    client.post("/api/halls/main/tickets", json={"service": "A"})
+    client.post("/api/halls/main/windows/1/call", headers=headers)
+    never_called = client.get("/api/halls/main/voice/A002/1.wav")
+    assert never_called.status_code == 404 and never_called.json()["code"] == "unknown_call"
+    elsewhere = client.get("/api/halls/main/voice/A001/2.wav")
+    assert elsewhere.status_code == 404 and elsewhere.json()["code"] == "unknown_call"
+    assert client.get("/api/halls/nowhere/voice/A001/1.wav").json()["code"] == "unknown_hall"
+    assert client.get("/api/halls/main/voice/A001/99.wav").json()["code"] == "unknown_window"
+    speaker = client.app.state.voice
+    assert speaker.cached("A002", 1) is None and speaker.cached("A001", 2) is None
+    client.post("/api/halls/main/windows/1/finish", headers=headers)
+    assert client.get("/api/halls/main/voice/A001/1.wav").status_code == 200  # called, then done: still said
 
 
 def test_voice_info_for_displays(client):

@@ -1,8 +1,9 @@
 """Voice announcements: "请A001号到3号窗口办理" said aloud, as WAV files cached by their text.
 
-Every call's `ticket.called` event carries `audio_url`, made from what is said (number,
-window, recall) and nothing else, so any server process can answer it: one that never
-synthesised the announcement does so on demand when the display fetches it. The process
+Every call's `ticket.called` event carries `audio_url`, made from the hall and what is said
+(number, window, recall) and nothing else, so any server process can answer it: one that never
+synthesised the announcement does so on demand when the display fetches it, for a number
+really called at that window today (nobody fills the disk with made-up announcements). The process
 that committed the call starts synthesis right after the commit (see `publishing`), so the
 WAV is usually on disk before the display has finished its chime.
 
@@ -28,9 +29,13 @@ import time
 from concurrent.futures import Future
 from pathlib import Path
 
-from hallq import speech, voice_engine
+from sqlalchemy import select
+from sqlmodel import Session
+
+from hallq import halls, layout, speech, voice_engine
 from hallq.config import Settings
 from hallq.errors import Unavailable
+from hallq.models import Ticket
 
 log = logging.getLogger("hallq.voice")
 
@@ -42,11 +47,27 @@ RETRY_AFTER = 60.0  # a broken engine is tried again after this long
 PRUNE_EVERY = 6 * 3600.0
 
 
-def audio_url(number: str, window: int, *, recall: bool = False) -> str | None:
+def audio_url(hall: str, number: str, window: int, *, recall: bool = False) -> str | None:
     """Where the announcement of a call is fetched; None for a number the voice cannot spell."""
     if not NUMBER.match(number):
         return None
-    return f"/api/voice/{number}/{window}{'/recall' if recall else ''}.wav"
+    return f"/api/halls/{hall}/voice/{number}/{window}{'/recall' if recall else ''}.wav"
+
+
+def was_called(*, session: Session, hall: str, number: str, window: int) -> bool:
+    """Whether today's ticket of that number was called at that window (it may be served or done since)."""
+    place = layout.load_layout(session, hall)
+    desk = place.window(number=window)
+    found = session.scalar(
+        select(Ticket.id).where(
+            Ticket.hall_id == place.hall.id,
+            Ticket.business_day == halls.today(place.hall.timezone),
+            Ticket.number == number,  # with the two above: the unique index, one lookup
+            Ticket.window_id == desk.id,
+            Ticket.called_at.is_not(None),
+        )
+    )
+    return found is not None
 
 
 class VoiceUnavailable(Unavailable):
@@ -112,12 +133,20 @@ class Voice:
         key = hashlib.sha256(json.dumps([self.rate, segments], ensure_ascii=False).encode()).hexdigest()
         return self.folder / f"{key[:32]}.wav"
 
+    def cached(self, number: str, window: int, *, recall: bool = False) -> Path | None:
+        path = self.path_for(self.segments(number, window, recall))
+        try:
+            os.utime(path)  # in use: keep it past the next prune
+        except FileNotFoundError:
+            return None
+        return path
+
     def request(self, number: str, window: int, *, recall: bool = False, priority: int = ON_DEMAND) -> Future:
         """A future of the announcement's WAV path: at once from the cache, else after synthesis."""
-        path = self.path_for(self.segments(number, window, recall))
-        with contextlib.suppress(FileNotFoundError):
-            os.utime(path)  # in use: keep it past the next prune
+        path = self.cached(number, window, recall=recall)
+        if path is not None:
             return _done(path)
+        path = self.path_for(self.segments(number, window, recall))
         with self._lock:
             pending = self._inflight.get(path)
             if pending is not None:
