@@ -287,3 +287,27 @@ def test_server_speakers_play_chime_then_announcement_in_order(settings, tmp_pat
             assert time.monotonic() < deadline, "the speakers were never asked to play"
             time.sleep(0.02)  # the player leaves no event behind: poll its file
     assert played.read_text().splitlines() == expected
+
+
+@pytest.mark.slow
+def test_any_server_process_answers_an_announcement_it_never_made(tmp_path, database_url):
+    """Several processes (or hosts) may serve one hall: the WAV address works on every one."""
+    import httpx
+
+    from tests.conftest import PG_URL
+    from tests.servers import ServerProcess
+
+    shared = database_url if PG_URL else f"sqlite:///{tmp_path / 'a' / 'hallq.db'}"
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    a = ServerProcess(tmp_path / "a", database_url=shared).start()
+    b = ServerProcess(tmp_path / "b", database_url=shared).start()
+    try:
+        httpx.post(f"{a.url}/api/halls/main/tickets", json={"service": "C"}).raise_for_status()
+        called = httpx.post(f"{a.url}/api/halls/main/windows/5/call", headers=a.login()).json()
+        wav = httpx.get(b.url + called["audio_url"], timeout=30)
+        assert wav.status_code == 200 and wav.content[:4] == b"RIFF"
+        assert list((tmp_path / "b" / "voice").glob("*.wav"))  # made by b, on demand
+    finally:
+        a.kill()
+        b.kill()
