@@ -35,7 +35,7 @@ extendWords({
     welcome: "Welcome",
     go_to: "to",
     window_short: "Window {n}",
-    window_idle: "Waiting",
+    window_idle: "Ready",
     unmute: "Click to enable sound",
     unmute_hint: "点击屏幕启用声音",
     unknown_hall: "No hall “{hall}”: check the address",
@@ -133,7 +133,10 @@ function drawRecent() {
 function drawWindows() {
   const windows = state.hall.windows;
   const box = $("#windows");
-  box.style.gridTemplateColumns = `repeat(${Math.min(windows.length, 10)}, 1fr)`;
+  // Up to ten windows in one row; a bigger hall gets two rows of smaller cards.
+  const many = windows.length > 10;
+  box.classList.toggle("many", many);
+  box.style.gridTemplateColumns = `repeat(${many ? Math.ceil(windows.length / 2) : windows.length}, 1fr)`;
   box.replaceChildren(
     ...windows.map((w) => {
       const card = el("div", `window-card ${w.status}`);
@@ -269,6 +272,7 @@ function onSnapshot(snapshot) {
   for (const call of [...snapshot.recent_calls].reverse()) addCall(call);
   // Calls made while we were away are shown, not said: a late announcement only confuses.
   draw(false);
+  loadVoiceSettings(); // a restarted server may say calls a different number of times
 }
 
 function onEvent(event) {
@@ -484,6 +488,7 @@ if (windowOnly) {
 }
 tick();
 setInterval(tick, 1000);
+window.addEventListener("resize", () => draw(false));
 await loadVoiceSettings();
 sounds.probe();
 connectHall(hallSlug, { onSnapshot, onEvent, onStatus });

@@ -56,6 +56,39 @@ def test_a_call_is_synthesised_into_a_real_wav_of_plausible_length(make_voice):
     assert 0.15 * syllables(said) < seconds < 0.5 * syllables(said), seconds
 
 
+def test_the_engine_process_finishes_each_file_before_answering(tmp_path):
+    """pyttsx3's espeak driver returns from runAndWait() once synthesis has begun: a long text
+    must still be whole when the engine answers, and the next job must not clip it."""
+    import multiprocessing
+
+    from hallq import voice_engine
+
+    ctx = multiprocessing.get_context("spawn")
+    ours, theirs = ctx.Pipe()
+    proc = ctx.Process(target=voice_engine.serve, args=(theirs, ["sit/cmn-latn-pinyin"], 170), daemon=True)
+    proc.start()
+
+    def answer():
+        assert ours.poll(30), "the engine process did not answer"
+        return ours.recv()
+
+    try:
+        assert answer() == ("ready", None)
+        long_text = "请A 零零一号，到三号窗口办理。" * 12
+        answers = []
+        for name, text in (("long", long_text), ("short", "请B 零零二号，到四号窗口办理")):
+            ours.send(([("sit/cmn-latn-pinyin", text)], str(tmp_path / f"{name}.wav")))
+            answers.append(answer())
+    finally:
+        proc.kill()
+        proc.join(10)
+    assert [status for status, _ in answers] == ["ok", "ok"]
+    *_, long_seconds = wav_facts(tmp_path / "long.wav")
+    *_, short_seconds = wav_facts(tmp_path / "short.wav")
+    assert long_seconds > 10 * short_seconds
+    assert answers[0][1] == pytest.approx(long_seconds)
+
+
 def test_english_and_both_languages(make_voice):
     english = make_voice(voice_langs="en").request("B012", 4).result(timeout=30)
     both = make_voice(voice_langs="zh,en").request("B012", 4).result(timeout=30)
@@ -85,6 +118,19 @@ def test_two_requests_for_an_announcement_being_made_share_one_job(make_voice):
     assert one.result(timeout=30) == two.result(timeout=30)
 
 
+@pytest.mark.anyio
+async def test_a_display_hanging_up_does_not_cancel_the_announcement_for_others(make_voice):
+    import asyncio
+
+    speaker = make_voice()
+    impatient = asyncio.create_task(speaker.wav("B077", 4))
+    await asyncio.sleep(0)
+    impatient.cancel()
+    path = await speaker.wav("B077", 4)  # the same job, still made
+    assert path.read_bytes()[:4] == b"RIFF"
+    assert (await speaker.wav("B078", 4)).exists()  # and the voice goes on
+
+
 def test_a_missing_voice_fails_fast_and_warns_once(make_voice, caplog):
     speaker = make_voice(voice_zh="sit/no-such-voice")
     with caplog.at_level(logging.WARNING, logger="hallq.voice"):
@@ -111,10 +157,10 @@ def test_old_announcements_are_pruned_and_used_ones_kept(make_voice):
     assert used.exists() and not stale.exists()
 
 
-def test_audio_url_is_made_from_what_is_said():
-    assert voice.audio_url("A001", 3) == "/api/voice/A001/3.wav"
-    assert voice.audio_url("A001", 3, recall=True) == "/api/voice/A001/3/recall.wav"
-    assert voice.audio_url("1-2", 3) is None  # not a number the voice can spell
+def test_audio_url_is_made_from_the_hall_and_what_is_said():
+    assert voice.audio_url("main", "A001", 3) == "/api/halls/main/voice/A001/3.wav"
+    assert voice.audio_url("main", "A001", 3, recall=True) == "/api/halls/main/voice/A001/3/recall.wav"
+    assert voice.audio_url("main", "1-2", 3) is None  # not a number the voice can spell
 
 
 # --- through the API
@@ -127,12 +173,12 @@ def test_a_call_answers_with_its_announcement_which_is_a_wav(client):
         ws.receive_json()
         called = client.post("/api/halls/main/windows/3/call", headers=headers).json()
         event = ws.receive_json()
-    assert called["audio_url"] == event["audio_url"] == "/api/voice/B001/3.wav"
+    assert called["audio_url"] == event["audio_url"] == "/api/halls/main/voice/B001/3.wav"
     wav = client.get(called["audio_url"])
     assert wav.status_code == 200 and wav.headers["content-type"] == "audio/wav"
     assert wav.content[:4] == b"RIFF"
     recalled = client.post("/api/halls/main/windows/3/recall", headers=headers).json()
-    assert recalled["audio_url"] == "/api/voice/B001/3/recall.wav"
+    assert recalled["audio_url"] == "/api/halls/main/voice/B001/3/recall.wav"
     assert client.get(recalled["audio_url"]).status_code == 200
     assert client.post("/api/halls/main/windows/3/finish", headers=headers).json()["audio_url"] is None
 
@@ -151,11 +197,29 @@ def test_synthesis_starts_after_the_commit_without_waiting_for_a_display(client,
 
 @pytest.mark.parametrize(
     "path",
-    ["/api/voice/a001/3.wav", "/api/voice/A001/0.wav", "/api/voice/A0011111/3.wav", "/api/voice/A001/x.wav"],
+    ["main/voice/a001/3.wav", "main/voice/A001/0.wav", "main/voice/A0011111/3.wav", "main/voice/A001/x.wav"],
 )
 def test_a_malformed_announcement_address_is_refused(client, path):
-    response = client.get(path)
+    response = client.get(f"/api/halls/{path}")
     assert response.status_code == 422 and response.json()["code"] == "invalid"
+
+
+def test_only_numbers_really_called_there_are_synthesised(client):
+    """A public address must not let anyone fill the server's disk with made-up announcements."""
+    headers = login(client)
+    client.post("/api/halls/main/tickets", json={"service": "A"})
+    client.post("/api/halls/main/tickets", json={"service": "A"})
+    client.post("/api/halls/main/windows/1/call", headers=headers)
+    never_called = client.get("/api/halls/main/voice/A002/1.wav")
+    assert never_called.status_code == 404 and never_called.json()["code"] == "unknown_call"
+    elsewhere = client.get("/api/halls/main/voice/A001/2.wav")
+    assert elsewhere.status_code == 404 and elsewhere.json()["code"] == "unknown_call"
+    assert client.get("/api/halls/nowhere/voice/A001/1.wav").json()["code"] == "unknown_hall"
+    assert client.get("/api/halls/main/voice/A001/99.wav").json()["code"] == "unknown_window"
+    speaker = client.app.state.voice
+    assert speaker.cached("A002", 1) is None and speaker.cached("A001", 2) is None
+    client.post("/api/halls/main/windows/1/finish", headers=headers)
+    assert client.get("/api/halls/main/voice/A001/1.wav").status_code == 200  # called, then done: still said
 
 
 def test_voice_info_for_displays(client):
@@ -223,3 +287,27 @@ def test_server_speakers_play_chime_then_announcement_in_order(settings, tmp_pat
             assert time.monotonic() < deadline, "the speakers were never asked to play"
             time.sleep(0.02)  # the player leaves no event behind: poll its file
     assert played.read_text().splitlines() == expected
+
+
+@pytest.mark.slow
+def test_any_server_process_answers_an_announcement_it_never_made(tmp_path, database_url):
+    """Several processes (or hosts) may serve one hall: the WAV address works on every one."""
+    import httpx
+
+    from tests.conftest import PG_URL
+    from tests.servers import ServerProcess
+
+    shared = database_url if PG_URL else f"sqlite:///{tmp_path / 'a' / 'hallq.db'}"
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    a = ServerProcess(tmp_path / "a", database_url=shared).start()
+    b = ServerProcess(tmp_path / "b", database_url=shared).start()
+    try:
+        httpx.post(f"{a.url}/api/halls/main/tickets", json={"service": "C"}).raise_for_status()
+        called = httpx.post(f"{a.url}/api/halls/main/windows/5/call", headers=a.login()).json()
+        wav = httpx.get(b.url + called["audio_url"], timeout=30)
+        assert wav.status_code == 200 and wav.content[:4] == b"RIFF"
+        assert list((tmp_path / "b" / "voice").glob("*.wav"))  # made by b, on demand
+    finally:
+        a.kill()
+        b.kill()

@@ -1,8 +1,9 @@
 """Voice announcements: "请A001号到3号窗口办理" said aloud, as WAV files cached by their text.
 
-Every call's `ticket.called` event carries `audio_url`, made from what is said (number,
-window, recall) and nothing else, so any server process can answer it: one that never
-synthesised the announcement does so on demand when the display fetches it. The process
+Every call's `ticket.called` event carries `audio_url`, made from the hall and what is said
+(number, window, recall) and nothing else, so any server process can answer it: one that never
+synthesised the announcement does so on demand when the display fetches it, for a number
+really called at that window today (nobody fills the disk with made-up announcements). The process
 that committed the call starts synthesis right after the commit (see `publishing`), so the
 WAV is usually on disk before the display has finished its chime.
 
@@ -28,25 +29,45 @@ import time
 from concurrent.futures import Future
 from pathlib import Path
 
-from hallq import speech, voice_engine
+from sqlalchemy import select
+from sqlmodel import Session
+
+from hallq import halls, layout, speech, voice_engine
 from hallq.config import Settings
 from hallq.errors import Unavailable
+from hallq.models import Ticket
 
 log = logging.getLogger("hallq.voice")
 
 NUMBER = re.compile(r"^[A-Z]{1,2}[0-9]{1,6}$")
 CALL, ON_DEMAND = 0, 1  # job priorities: a call just made goes first
 MAX_ON_DEMAND = 64  # fetches waiting beyond this are refused: nobody floods the engine
-START_TIMEOUT, JOB_TIMEOUT = 20.0, 10.0
+START_TIMEOUT, JOB_TIMEOUT = 20.0, 20.0
 RETRY_AFTER = 60.0  # a broken engine is tried again after this long
 PRUNE_EVERY = 6 * 3600.0
 
 
-def audio_url(number: str, window: int, *, recall: bool = False) -> str | None:
+def audio_url(hall: str, number: str, window: int, *, recall: bool = False) -> str | None:
     """Where the announcement of a call is fetched; None for a number the voice cannot spell."""
     if not NUMBER.match(number):
         return None
-    return f"/api/voice/{number}/{window}{'/recall' if recall else ''}.wav"
+    return f"/api/halls/{hall}/voice/{number}/{window}{'/recall' if recall else ''}.wav"
+
+
+def was_called(*, session: Session, hall: str, number: str, window: int) -> bool:
+    """Whether today's ticket of that number was called at that window (it may be served or done since)."""
+    place = layout.load_layout(session, hall)
+    desk = place.window(number=window)
+    found = session.scalar(
+        select(Ticket.id).where(
+            Ticket.hall_id == place.hall.id,
+            Ticket.business_day == halls.today(place.hall.timezone),
+            Ticket.number == number,  # with the two above: the unique index, one lookup
+            Ticket.window_id == desk.id,
+            Ticket.called_at.is_not(None),
+        )
+    )
+    return found is not None
 
 
 class VoiceUnavailable(Unavailable):
@@ -87,9 +108,10 @@ class Voice:
             self.speaker.start()
 
     def close(self) -> None:
-        self._jobs.put((-1, -1, None))
+        self._jobs.put((-1, -1, None))  # before any waiting job: the thread stops its engine and ends
         self._thread.join(timeout=10)
-        self._stop_engine()
+        if self._thread.is_alive() and self._proc is not None:
+            self._proc.kill()  # stuck in a job: the engine goes, the daemon thread with the process
         if self.speaker:
             self.speaker.close()
 
@@ -111,12 +133,20 @@ class Voice:
         key = hashlib.sha256(json.dumps([self.rate, segments], ensure_ascii=False).encode()).hexdigest()
         return self.folder / f"{key[:32]}.wav"
 
+    def cached(self, number: str, window: int, *, recall: bool = False) -> Path | None:
+        path = self.path_for(self.segments(number, window, recall))
+        try:
+            os.utime(path)  # in use: keep it past the next prune
+        except FileNotFoundError:
+            return None
+        return path
+
     def request(self, number: str, window: int, *, recall: bool = False, priority: int = ON_DEMAND) -> Future:
         """A future of the announcement's WAV path: at once from the cache, else after synthesis."""
-        path = self.path_for(self.segments(number, window, recall))
-        with contextlib.suppress(FileNotFoundError):
-            os.utime(path)  # in use: keep it past the next prune
+        path = self.cached(number, window, recall=recall)
+        if path is not None:
             return _done(path)
+        path = self.path_for(self.segments(number, window, recall))
         with self._lock:
             pending = self._inflight.get(path)
             if pending is not None:
@@ -133,7 +163,8 @@ class Voice:
         return future
 
     async def wav(self, number: str, window: int, *, recall: bool = False) -> Path:
-        return await asyncio.wrap_future(self.request(number, window, recall=recall))
+        # Shielded: a display that hangs up must not cancel the job others wait for too.
+        return await asyncio.shield(asyncio.wrap_future(self.request(number, window, recall=recall)))
 
     def publishing(self, publish):
         """Wrap the after-commit publisher: each committed call starts its announcement at once."""
@@ -165,6 +196,8 @@ class Voice:
             except queue.Empty:
                 job = "idle"
             if job is None:
+                self._stop_engine()
+                self._fail_waiting()
                 return
             if job != "idle":
                 self._do(job)
@@ -182,12 +215,24 @@ class Voice:
     def _do(self, job) -> None:
         segments, path, future = job
         try:
-            future.set_result(self._synthesize(segments, path))
-        except Exception as exc:  # noqa: BLE001 - whatever failed, this call goes on without a voice
-            future.set_exception(VoiceUnavailable(f"the announcement could not be made: {exc}"))
+            if future.set_running_or_notify_cancel():  # False: nobody wants it any more
+                try:
+                    future.set_result(self._synthesize(segments, path))
+                except Exception as exc:  # noqa: BLE001 - whatever failed, this call goes on without a voice
+                    future.set_exception(VoiceUnavailable(f"the announcement could not be made: {exc}"))
         finally:
             with self._lock:
                 self._inflight.pop(path, None)
+
+    def _fail_waiting(self) -> None:
+        """At shut-down: answer every job still queued, so no request waits for ever."""
+        while True:
+            try:
+                _, _, job = self._jobs.get_nowait()
+            except queue.Empty:
+                return
+            if job not in (None, "idle") and job[2].set_running_or_notify_cancel():
+                job[2].set_exception(VoiceUnavailable("the server is stopping"))
 
     def _synthesize(self, segments: list[tuple[str, str]], path: Path) -> Path:
         try:
@@ -302,7 +347,8 @@ class Speaker:
 
     def play(self, announcement: Future) -> None:
         """Queue a call's sounds; without a voice, the chime alone still says that something happened."""
-        self._queue.put(announcement.result() if announcement.exception() is None else False)
+        spoken = not announcement.cancelled() and announcement.exception() is None
+        self._queue.put(announcement.result() if spoken else False)
 
     def _run(self) -> None:
         while True:

@@ -104,8 +104,8 @@ class _Desk:
     def announce(self, ticket: Ticket, *, recall: bool) -> StaffTicket:
         """Record the call (the display shows it and says it) and answer with the ticket and its audio."""
         number, window = ticket.number, self.window.number
-        # Made from what is said alone: any server process can synthesise it when a display asks.
-        audio_url = voice.audio_url(number, window, recall=recall)
+        # Made from the hall and what is said alone: any server process can answer it.
+        audio_url = voice.audio_url(self.hall.hall.slug, number, window, recall=recall)
         self.record(
             TicketCalled(
                 ticket=self.hall.brief(ticket),

@@ -5,12 +5,13 @@ from fastapi.params import Path
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
-from hallq.api.deps import SettingsDep, VoiceDep
-from hallq.api.errors import BAD_INPUT, responses
+from hallq.api.deps import DbDep, SettingsDep, VoiceDep
+from hallq.api.errors import BAD_INPUT, NOT_FOUND, responses
+from hallq.errors import NotFound
 from hallq.models.requests import ErrorBody
-from hallq.voice import NUMBER
+from hallq.voice import NUMBER, Voice, was_called
 
-router = APIRouter(prefix="/api/voice", tags=["voice"])
+router = APIRouter(tags=["voice"])
 TicketNumber = Path(pattern=NUMBER.pattern, description="e.g. A001")
 WindowNumber = Path(ge=1, le=9999)
 WAV = {
@@ -29,12 +30,18 @@ class VoiceInfo(BaseModel):
     available: bool | None = Field(description="whether this server's engine works (None: not tried yet)")
 
 
-def _wav(path) -> FileResponse:
+async def _wav(db, voice: Voice, hall: str, number: str, window: int, recall: bool) -> FileResponse:
+    path = voice.cached(number, window, recall=recall)
+    if path is None:
+        # Synthesised on demand only for a real call: nobody fills the disk with made-up numbers.
+        if not await db.read(was_called, hall=hall, number=number, window=window):
+            raise NotFound(f"{number} was not called at window {window} today", code="unknown_call")
+        path = await voice.wav(number, window, recall=recall)
     # Revalidated (ETag) rather than cached for long: a change of voice settings is heard at once.
     return FileResponse(path, media_type="audio/wav", headers={"Cache-Control": "no-cache"})
 
 
-@router.get("", responses=responses())
+@router.get("/api/voice", responses=responses())
 async def voice_info(voice: VoiceDep, settings: SettingsDep) -> VoiceInfo:
     """How displays play calls: repeat count and chime. Public, like the displays."""
     return VoiceInfo(
@@ -45,13 +52,21 @@ async def voice_info(voice: VoiceDep, settings: SettingsDep) -> VoiceInfo:
     )
 
 
-@router.get("/{number}/{window}.wav", response_class=FileResponse, responses=responses(BAD_INPUT, WAV))
-async def announcement(voice: VoiceDep, number: str = TicketNumber, window: int = WindowNumber):
-    """ "请A001号到3号窗口办理", spoken. Synthesised on first request, then served from the cache."""
-    return _wav(await voice.wav(number, window))
+ANNOUNCEMENT = "/api/halls/{hall}/voice/{number}/{window}"
+ERRORS = responses(NOT_FOUND, BAD_INPUT, WAV)
 
 
-@router.get("/{number}/{window}/recall.wav", response_class=FileResponse, responses=responses(BAD_INPUT, WAV))
-async def recall_announcement(voice: VoiceDep, number: str = TicketNumber, window: int = WindowNumber):
+@router.get(ANNOUNCEMENT + ".wav", response_class=FileResponse, responses=ERRORS)
+async def announcement(
+    hall: str, db: DbDep, voice: VoiceDep, number: str = TicketNumber, window: int = WindowNumber
+):
+    """ "请A001号到3号窗口办理", spoken: made once, then served from the cache. 404 unless it was called."""
+    return await _wav(db, voice, hall, number, window, recall=False)
+
+
+@router.get(ANNOUNCEMENT + "/recall.wav", response_class=FileResponse, responses=ERRORS)
+async def recall_announcement(
+    hall: str, db: DbDep, voice: VoiceDep, number: str = TicketNumber, window: int = WindowNumber
+):
     """The recall (重呼) of a number at a window, spoken."""
-    return _wav(await voice.wav(number, window, recall=True))
+    return await _wav(db, voice, hall, number, window, recall=True)
