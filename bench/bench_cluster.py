@@ -95,9 +95,7 @@ async def scenario(cluster: Cluster, db: Database, redis: RedisServer, args, fau
     else:
         cut = [d for d in displays if d.disconnects]
         back = [min(w for w, _ in d.snapshots if w > d.disconnects[0]) - fault_at for d in cut]
-        print(
-            f"   sockets cut off: {len(cut)}; back with a snapshot after max {max(back, default=0):.2f} s"
-        )
+        print(f"   sockets cut off: {len(cut)}; back with a snapshot after max {max(back, default=0):.2f} s")
         print(f"   sockets that resynced after a gap: {sum(1 for d in displays if d.gaps)}")
         print(f"   all sockets at the final seq {caught_up - fault_at:.2f} s after the fault")
 

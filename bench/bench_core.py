@@ -74,8 +74,12 @@ def subscriber_process(ws_url: tuple, count: int, ready, results, calls: int) ->
             while seen < calls:
                 message = await ws.recv()
                 if '"ticket.called"' in message:
-                    arrivals.append((json.loads(message)["ticket"]["number"], time.perf_counter()))
-                    seen += 1
+                    arrived = time.perf_counter()
+                    parsed = json.loads(message)
+                    for event in parsed if isinstance(parsed, list) else [parsed]:
+                        if event["type"] == "ticket.called":
+                            arrivals.append((event["ticket"]["number"], arrived))
+                            seen += 1
 
         await asyncio.gather(*(listen(ws) for ws in sockets))
         results.put(arrivals)

@@ -23,11 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "server")]
 
-from tests.servers import ServerProcess  # noqa: E402
-
 from bench.bench_core import make_bench_hall  # noqa: E402
 from bench.loadgen import Conn, percentile  # noqa: E402
-from bench.wsclient import LeanSocket  # noqa: E402
+from tests.leanws import LeanSocket  # noqa: E402
+from tests.servers import ServerProcess  # noqa: E402
 
 
 def fmt(label: str, values: list[float]) -> str:
@@ -51,8 +50,10 @@ class Display:
             message = await self.ws.recv()
             if '"ticket.called"' in message:
                 now = time.perf_counter()
-                event = json.loads(message)
-                self.arrived[(event["ticket"]["number"], event["recall_count"])] = now
+                parsed = json.loads(message)
+                for event in parsed if isinstance(parsed, list) else [parsed]:
+                    if event["type"] == "ticket.called":
+                        self.arrived[(event["ticket"]["number"], event["recall_count"])] = now
 
     async def wait_for(self, key: tuple[str, int], timeout: float = 5) -> float:
         deadline = time.perf_counter() + timeout

@@ -150,21 +150,24 @@ export function connectHall(hall, { onSnapshot, onEvent, onStatus = () => {} }) 
       seq = null;
     },
     onMessage(msg, socket) {
-      if (msg.type === "snapshot") {
-        seq = msg.seq;
-        onStatus("online");
-        onSnapshot(msg);
-        return;
+      // A message is one event, or an array of consecutive events that were ready together.
+      for (const one of Array.isArray(msg) ? msg : [msg]) {
+        if (one.type === "snapshot") {
+          seq = one.seq;
+          onStatus("online");
+          onSnapshot(one);
+          continue;
+        }
+        if (seq === null || one.seq <= seq) continue; // before the snapshot, or already seen
+        if (one.seq !== seq + 1) {
+          // A gap: something was missed. The server sends a fresh snapshot.
+          seq = null;
+          socket.send('{"type":"resync"}');
+          return;
+        }
+        seq = one.seq;
+        onEvent(one);
       }
-      if (seq === null || msg.seq <= seq) return; // before the snapshot, or already seen
-      if (msg.seq !== seq + 1) {
-        // A gap: something was missed. The server sends a fresh snapshot.
-        seq = null;
-        socket.send('{"type":"resync"}');
-        return;
-      }
-      seq = msg.seq;
-      onEvent(msg);
     },
   });
   return link;

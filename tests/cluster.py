@@ -103,7 +103,12 @@ class Display:
                 attempt += 1  # try the next process, as a load balancer would
                 await asyncio.sleep(0.1)
 
-    def _take(self, msg: dict, ws: LeanSocket) -> None:
+    def _take(self, message: dict | list, ws: LeanSocket) -> None:
+        for msg in message if isinstance(message, list) else [message]:
+            if self._take_one(msg, ws) is False:
+                return
+
+    def _take_one(self, msg: dict, ws: LeanSocket) -> bool | None:
         if msg["type"] == "snapshot":
             self.last_seq = msg["seq"]
             self.snapshots.append((time.monotonic(), msg["seq"]))
@@ -114,7 +119,7 @@ class Display:
             self.gaps += 1
             self.last_seq = None
             ws.send_text('{"type":"resync"}')
-            return
+            return False
         self.last_seq = msg["seq"]
         self.seqs.append(msg["seq"])
 

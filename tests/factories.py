@@ -79,3 +79,12 @@ def set_service(db: Database, code: str, hall: str = "main", **fields) -> None:
         for name, value in fields.items():
             setattr(service, name, value)
         session.add(service)
+
+
+def next_event(ws) -> dict:
+    """The hall feed one event at a time: a message may carry several events (a JSON array)."""
+    pending = ws.__dict__.setdefault("hallq_pending", [])
+    while not pending:
+        message = ws.receive_json()
+        pending.extend(message if isinstance(message, list) else [message])
+    return pending.pop(0)

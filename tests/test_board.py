@@ -10,7 +10,7 @@ from hallq import board, layout
 from hallq.access import Actor
 from hallq.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from hallq.models import Event
-from tests.factories import add_user, admin, login, make_hall, run
+from tests.factories import add_user, admin, login, make_hall, next_event, run
 
 # 2026-11-23 is a Monday; 01:00 UTC is 09:00 in Asia/Shanghai.
 MONDAY_MORNING = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
@@ -90,22 +90,22 @@ def test_board_endpoint_and_snapshot(client):
     public = client.get("/api/halls/main/board").json()
     assert len(public["roster"]) == 5 and len(public["notices"]) == len(board.DEMO_NOTICES)
     with client.websocket_connect("/ws/halls/main") as ws:
-        assert ws.receive_json()["board"] == public
+        assert next_event(ws)["board"] == public
     assert client.get("/api/halls/nowhere/board").status_code == 404
 
 
 def test_post_and_delete_notices_over_http(client):
     headers = login(client)
     with client.websocket_connect("/ws/halls/main") as ws:
-        ws.receive_json()
+        next_event(ws)
         posted = client.post(
             "/api/halls/main/notices", json={"text": "元旦假期营业时间：9:00-15:00"}, headers=headers
         )
         assert posted.status_code == 201
-        assert ws.receive_json()["board"]["notices"][-1]["text"] == "元旦假期营业时间：9:00-15:00"
+        assert next_event(ws)["board"]["notices"][-1]["text"] == "元旦假期营业时间：9:00-15:00"
         gone = client.delete(f"/api/halls/main/notices/{posted.json()['id']}", headers=headers)
         assert gone.status_code == 204
-        assert posted.json()["id"] not in [n["id"] for n in ws.receive_json()["board"]["notices"]]
+        assert posted.json()["id"] not in [n["id"] for n in next_event(ws)["board"]["notices"]]
     assert client.post("/api/halls/main/notices", json={"text": "x"}).status_code == 401
     too_long = client.post("/api/halls/main/notices", json={"text": "长" * 301}, headers=headers)
     assert too_long.status_code == 422

@@ -24,8 +24,9 @@ async def receive_type(ws, wanted: str, timeout: float = 5) -> dict:
     async with asyncio.timeout(timeout):
         while True:
             message = json.loads(await ws.recv())
-            if message["type"] == wanted:
-                return message
+            for event in message if isinstance(message, list) else [message]:
+                if event["type"] == wanted:
+                    return event
 
 
 @pytest.mark.anyio

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from hallq import clock, windows
 from hallq.errors import Conflict
 from hallq.models import Event
-from tests.factories import admin, issue, login, run
+from tests.factories import admin, issue, login, next_event, run
 
 
 def act(db, action, window):
@@ -106,12 +106,12 @@ def test_the_server_passes_overdue_tickets_by_itself_when_enabled(settings, monk
         headers = login(client)
         client.post("/api/halls/main/tickets", json={"service": "A"})
         with client.websocket_connect("/ws/halls/main") as ws:
-            assert ws.receive_json()["type"] == "snapshot"
+            assert next_event(ws)["type"] == "snapshot"
             client.post("/api/halls/main/windows/1/call", headers=headers)
-            assert ws.receive_json()["type"] == "ticket.called"
+            assert next_event(ws)["type"] == "ticket.called"
             desk = client.get("/api/halls/main/windows/1/desk", headers=headers).json()
             assert desk["auto_no_show_seconds"] == 5 and desk["no_show_at"]
             ahead = clock.now() + timedelta(seconds=6)
             monkeypatch.setattr(clock, "now", lambda: ahead)
-            passed = ws.receive_json()  # the background round comes within a second
+            passed = next_event(ws)  # the background round comes within a second
             assert passed["type"] == "ticket.no_show" and passed["automatic"] is True

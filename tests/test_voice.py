@@ -11,7 +11,7 @@ import pytest
 
 from hallq import voice
 from hallq.voice import Voice, VoiceUnavailable
-from tests.factories import login
+from tests.factories import login, next_event
 
 CHIME = Path(__file__).resolve().parents[1] / "sounds" / "chime.wav"
 
@@ -170,9 +170,9 @@ def test_a_call_answers_with_its_announcement_which_is_a_wav(client):
     client.post("/api/halls/main/tickets", json={"service": "B"})
     headers = login(client)
     with client.websocket_connect("/ws/halls/main") as ws:
-        ws.receive_json()
+        next_event(ws)
         called = client.post("/api/halls/main/windows/3/call", headers=headers).json()
-        event = ws.receive_json()
+        event = next_event(ws)
     assert called["audio_url"] == event["audio_url"] == "/api/halls/main/voice/B001/3.wav"
     wav = client.get(called["audio_url"])
     assert wav.status_code == 200 and wav.headers["content-type"] == "audio/wav"
@@ -245,13 +245,13 @@ def test_with_no_voice_the_call_still_goes_out_and_the_wav_says_503(broken_voice
         client.post("/api/halls/main/tickets", json={"service": "A"})
     with caplog.at_level(logging.WARNING, logger="hallq.voice"):
         with client.websocket_connect("/ws/halls/main") as ws:
-            ws.receive_json()
+            next_event(ws)
             for number in ("A001", "A002"):
                 called = client.post("/api/halls/main/windows/1/call", headers=headers)
                 assert called.status_code == 200 and called.json()["number"] == number
-                event = ws.receive_json()
+                event = next_event(ws)
                 while event["type"] != "ticket.called":
-                    event = ws.receive_json()
+                    event = next_event(ws)
                 assert event["ticket"]["number"] == number  # the display shows it, voice or not
                 response = client.get(called.json()["audio_url"])
                 assert response.status_code == 503 and response.json()["code"] == "voice_unavailable"

@@ -114,3 +114,29 @@ async def test_a_subscriber_sees_only_events_after_it_joined():
         await hub.publish([log.commit(3)])
         assert await drain(sub, 1) == [3]
     await hub.stop()
+
+
+class FlakyBackend(MemoryBackend):
+    """Fails the first time it is asked for a message, as a backend with a bad moment would."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.failures = 1
+
+    async def next_published(self):
+        if self.failures:
+            self.failures -= 1
+            raise RuntimeError("backend hiccup")
+        return await super().next_published()
+
+
+@pytest.mark.anyio
+async def test_the_hub_keeps_listening_after_a_backend_error(caplog):
+    log = FakeLog()
+    hub = Hub(FlakyBackend(), replay=log.replay, latest_seq=log.latest)
+    await hub.start()
+    async with hub.subscribe(1) as sub:
+        await hub.publish([log.commit(1)])
+        assert await drain(sub, 1) == [1]
+    await hub.stop()
+    assert "live backend failed" in caplog.text

@@ -90,7 +90,8 @@ class RedisBackend:
         delay = 0.1
         while True:
             try:
-                if not self._channels:
+                if not self._channels or self._pubsub.connection is None:
+                    # Nothing subscribed yet (or the subscribe is still on its way).
                     await asyncio.sleep(0.05)
                     continue
                 message = await self._pubsub.get_message(timeout=1.0)

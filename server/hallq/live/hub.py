@@ -149,7 +149,14 @@ class Hub:
 
     async def _listen(self) -> None:
         while True:
-            channel, message = await self.backend.next_published()
+            try:
+                channel, message = await self.backend.next_published()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - the listener must outlive any backend trouble
+                log.exception("live backend failed; listening again shortly")
+                await asyncio.sleep(0.5)
+                continue
             try:
                 hall_id = int(channel.rsplit(".", 1)[1])
                 seq_text, text = message.split("\n", 1)

@@ -18,6 +18,7 @@ log = logging.getLogger("hallq.live")
 # 1013 this socket fell too far behind (reconnect and take a fresh snapshot).
 CLOSE_NOT_FOUND, CLOSE_POLICY, CLOSE_TOO_BIG, CLOSE_TRY_AGAIN = 4404, 1008, 1009, 1013
 RESYNC, PING = -1, -2
+MAX_BATCH = 64
 
 
 class FeedSocket:
@@ -60,18 +61,35 @@ class FeedSocket:
     async def _write_until_closed(self) -> None:
         await self._send_snapshot()
         while True:
-            item = await self.sub.get()
-            if item is None:
-                log.warning("closing a hall feed socket of %s: it fell behind", self.hall)
-                await self.ws.close(CLOSE_TRY_AGAIN, "fell behind; reconnect for a fresh snapshot")
-                return
-            seq, text = item
-            if seq == RESYNC:
-                await self._send_snapshot()
-            elif seq == PING:
-                await self.ws.send_text('{"type":"pong"}')
-            elif seq > self.snapshot_seq:
-                await self.ws.send_text(text)
+            batch = [await self.sub.get()]
+            while len(batch) < MAX_BATCH and not self.sub.queue.empty():
+                batch.append(self.sub.queue.get_nowait())
+            events: list[str] = []
+            for item in batch:
+                if item is not None and item[0] > 0:
+                    if item[0] > self.snapshot_seq:
+                        events.append(item[1])
+                    continue
+                await self._send_events(events)
+                events = []
+                if item is None:
+                    log.warning("closing a hall feed socket of %s: it fell behind", self.hall)
+                    await self.ws.close(CLOSE_TRY_AGAIN, "fell behind; reconnect for a fresh snapshot")
+                    return
+                if item[0] == RESYNC:
+                    await self._send_snapshot()
+                else:
+                    await self.ws.send_text('{"type":"pong"}')
+            await self._send_events(events)
+
+    async def _send_events(self, events: list[str]) -> None:
+        """Events ready together go out as one message (a JSON array): a call is usually two
+        events, the previous ticket's finish and the call, and every message costs a system
+        call per socket, thousands of sockets at a time."""
+        if len(events) == 1:
+            await self.ws.send_text(events[0])
+        elif events:
+            await self.ws.send_text("[" + ",".join(events) + "]")
 
     async def _read(self) -> None:
         limit = self.app.state.settings.ws_max_message_bytes
