@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import json
 import multiprocessing as mp
+import os
 import sys
 import tempfile
 import time
@@ -24,6 +25,12 @@ sys.path[:0] = [str(ROOT), str(ROOT / "server")]
 from bench.bench_core import make_bench_hall  # noqa: E402
 from bench.loadgen import Conn, percentile  # noqa: E402
 from tests.servers import ServerProcess  # noqa: E402
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_kib(pid: int) -> int:
@@ -83,6 +90,7 @@ async def measure(server: ServerProcess, sockets: int, calls: int, procs: int) -
     conn.close()
     conn = await Conn("127.0.0.1", server.port).open()  # the first one idled past keep-alive
     sent, answered = {}, []
+    cpu_before = cpu_seconds(server.proc.pid)
     for _ in range(calls):
         t0 = time.perf_counter()
         status, body = await conn.request("POST", "/api/halls/bench/windows/3/call", headers=headers)
@@ -90,6 +98,7 @@ async def measure(server: ServerProcess, sockets: int, calls: int, procs: int) -
         assert status == 200, body
         sent[json.loads(body)["number"]] = t0
         await asyncio.sleep(0.5)  # clerks call seconds apart; let each call's fan-out finish
+    cpu_per_call = (cpu_seconds(server.proc.pid) - cpu_before) / calls
     latencies = []
     for _ in workers:
         for number, arrived in await asyncio.to_thread(results.get):
@@ -97,7 +106,12 @@ async def measure(server: ServerProcess, sockets: int, calls: int, procs: int) -
     for w in workers:
         w.join()
     conn.close()
-    return {"latencies": latencies, "answered": answered, "kib_per_socket": (after - before) / sockets}
+    return {
+        "latencies": latencies,
+        "answered": answered,
+        "kib_per_socket": (after - before) / sockets,
+        "cpu_per_call": cpu_per_call,
+    }
 
 
 async def run(args) -> None:
@@ -117,6 +131,8 @@ async def run(args) -> None:
             f"{size:5d} sockets: call -> screen p50 {percentile(lat, 50) * 1e3:6.1f} ms  "
             f"p99 {percentile(lat, 99) * 1e3:6.1f} ms  max {max(lat) * 1e3:6.1f} ms   "
             f"call request p50 {percentile(ans, 50) * 1e3:5.1f} ms   "
+            f"server CPU {r['cpu_per_call'] * 1e3:5.1f} ms/call "
+            f"({r['cpu_per_call'] / size * 1e6:.0f} µs/socket)   "
             f"memory {r['kib_per_socket']:.1f} KiB/socket   ({len(lat)} deliveries)"
         )
 

@@ -140,3 +140,39 @@ async def test_the_hub_keeps_listening_after_a_backend_error(caplog):
         assert await drain(sub, 1) == [1]
     await hub.stop()
     assert "live backend failed" in caplog.text
+
+
+@pytest.mark.anyio
+async def test_an_idle_subscriber_takes_a_burst_directly_as_one_batch():
+    log = FakeLog()
+    hub = make_hub(log)
+    await hub.start()
+    async with hub.subscribe(1) as sub:
+        taken: list[tuple[list[int], str]] = []
+        sub.direct = lambda items, text: taken.append(([s for s, _ in items], text)) or True
+        await hub.publish([log.commit(1), log.commit(2)])
+        async with asyncio.timeout(2):
+            while not taken:
+                await asyncio.sleep(0)
+        assert taken == [([1, 2], '[{"seq":1},{"seq":2}]')]
+        assert sub.queue.empty()
+    await hub.stop()
+
+
+@pytest.mark.anyio
+async def test_nothing_overtakes_what_is_already_queued():
+    log = FakeLog()
+    hub = make_hub(log)
+    await hub.start()
+    async with hub.subscribe(1) as sub:
+        sub.direct = lambda items, text: False  # busy: everything waits in the queue
+        await hub.publish([log.commit(1)])
+        async with asyncio.timeout(2):
+            while sub.queue.empty():
+                await asyncio.sleep(0)
+        taken = []
+        sub.direct = lambda items, text: taken.append(items) or True  # idle again, but 1 is queued
+        await hub.publish([log.commit(2)])
+        assert await drain(sub, 2) == [1, 2]
+        assert taken == []
+    await hub.stop()

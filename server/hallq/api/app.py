@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from hallq import __version__, feed, ratelimit, timeouts
-from hallq.api import pages
+from hallq.api import fastsend, pages
 from hallq.api.middleware import LimitBody, RateLimit, SecurityHeaders
 from hallq.api.routes import auth, board, desks, halls, health, live, ratings, tickets, users, voice, windows
 from hallq.config import Settings, get_settings
@@ -114,4 +114,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(LimitBody, limit=settings.max_body_bytes)
     app.add_middleware(RateLimit, limiters=ratelimit.limiters_from(settings))
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(fastsend.KeepRawSend)  # outermost: sees the server's own send
     return app

@@ -7,14 +7,18 @@ hub holds back an event that comes early; if the gap is not filled within `gap_w
 the missing events from the event log, where every committed event is. A periodic check of
 the hall's latest seq catches events whose doorbell never rang.
 
-Each subscriber has a bounded queue: one that falls behind (a dead or slow socket) is dropped
-and told so, never allowed to grow memory or hold up the others.
+Events delivered together (a call is two: the previous ticket finished, the next one called)
+go to each subscriber as one batch. A subscriber that is idle may take a batch directly (a
+socket writes it at once, no task switch); otherwise it goes into the subscriber's bounded
+queue: one that falls behind (a dead or slow socket) is dropped and told so, never allowed
+to grow memory or hold up the others.
 """
 
 import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Protocol
 
 from hallq.live.backends import Backend
 
@@ -24,11 +28,26 @@ Replay = Callable[[int, int], Awaitable[list[tuple[int, str]]]]  # (hall_id, aft
 LatestSeq = Callable[[int], Awaitable[int]]
 
 
+class Direct(Protocol):
+    def __call__(self, items: list[tuple[int, str]], text: str) -> bool:
+        """Take the batch now (`text` is it as one message); False leaves it to the queue."""
+
+
 class Subscription:
     def __init__(self, hall_id: int, size: int) -> None:
         self.hall_id = hall_id
         self.queue: asyncio.Queue[tuple[int, str] | None] = asyncio.Queue(size)
         self.dropped = False
+        self.direct: Direct | None = None
+
+    def offer_batch(self, items: list[tuple[int, str]], text: str) -> None:
+        if self.dropped:
+            return
+        # Straight through only when nothing is queued: events never overtake each other.
+        if self.direct is not None and self.queue.empty() and self.direct(items, text):
+            return
+        for item in items:
+            self.offer(item)
 
     def offer(self, item: tuple[int, str]) -> None:
         if self.dropped:
@@ -62,6 +81,7 @@ class _Feed:
         self.early: dict[int, str] = {}
         self.gap_task: asyncio.Task | None = None
         self.ready = asyncio.Event()
+        self.outgoing: list[tuple[int, str]] = []
 
 
 def channel_for(hall_id: int) -> str:
@@ -180,9 +200,17 @@ class Hub:
 
     def _deliver(self, feed: _Feed, seq: int, text: str) -> None:
         feed.last_seq = seq
-        item = (seq, text)
-        for sub in feed.subscribers:
-            sub.offer(item)
+        if not feed.outgoing:
+            # Hand over once the listener has taken every message already waiting: a burst
+            # becomes one batch per subscriber.
+            asyncio.get_running_loop().call_soon(self._flush, feed)
+        feed.outgoing.append((seq, text))
+
+    def _flush(self, feed: _Feed) -> None:
+        items, feed.outgoing = feed.outgoing, []
+        text = items[0][1] if len(items) == 1 else "[" + ",".join(t for _, t in items) + "]"
+        for sub in list(feed.subscribers):
+            sub.offer_batch(items, text)
 
     async def _fill_gap(self, hall_id: int, feed: _Feed, *, delay: float) -> None:
         await asyncio.sleep(delay)

@@ -8,6 +8,7 @@ import logging
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from hallq import feed, halls, tickets
+from hallq.api import fastsend
 from hallq.errors import NotFound
 from hallq.live import Subscription
 
@@ -34,6 +35,8 @@ class FeedSocket:
         self.hall = hall
         self.app = websocket.app
         self.snapshot_seq = 0
+        self.idle = False  # waiting for the queue: the hub may hand a batch straight to the socket
+        sub.direct = self._direct
 
     async def run(self) -> None:
         """Until either side ends: the client goes (or misbehaves), or the writer closes."""
@@ -61,7 +64,10 @@ class FeedSocket:
     async def _write_until_closed(self) -> None:
         await self._send_snapshot()
         while True:
-            batch = [await self.sub.get()]
+            self.idle = True
+            first = await self.sub.get()
+            self.idle = False
+            batch = [first]
             while len(batch) < MAX_BATCH and not self.sub.queue.empty():
                 batch.append(self.sub.queue.get_nowait())
             events: list[str] = []
@@ -82,14 +88,26 @@ class FeedSocket:
                     await self.ws.send_text('{"type":"pong"}')
             await self._send_events(events)
 
+    def _direct(self, items: list[tuple[int, str]], text: str) -> bool:
+        """Write a batch at once if this socket is idle and its connection allows the fast path."""
+        if not self.idle:
+            return False
+        if items[0][0] <= self.snapshot_seq:
+            fresh = [t for seq, t in items if seq > self.snapshot_seq]
+            if not fresh:
+                return True
+            text = fresh[0] if len(fresh) == 1 else "[" + ",".join(fresh) + "]"
+        return fastsend.try_write(self.ws.scope, text)
+
     async def _send_events(self, events: list[str]) -> None:
         """Events ready together go out as one message (a JSON array): a call is usually two
         events, the previous ticket's finish and the call, and every message costs a system
         call per socket, thousands of sockets at a time."""
-        if len(events) == 1:
-            await self.ws.send_text(events[0])
-        elif events:
-            await self.ws.send_text("[" + ",".join(events) + "]")
+        if not events:
+            return
+        text = events[0] if len(events) == 1 else "[" + ",".join(events) + "]"
+        if not fastsend.try_write(self.ws.scope, text):
+            await self.ws.send_text(text)
 
     async def _read(self) -> None:
         limit = self.app.state.settings.ws_max_message_bytes
