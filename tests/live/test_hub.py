@@ -173,6 +173,9 @@ async def test_nothing_overtakes_what_is_already_queued():
         taken = []
         sub.direct = lambda items, text: taken.append(items) or True  # idle again, but 1 is queued
         await hub.publish([log.commit(2)])
+        async with asyncio.timeout(2):
+            while sub.queue.qsize() < 2 and not taken:
+                await asyncio.sleep(0)
+        assert taken == []  # 2 queued behind 1, not written ahead of it
         assert await drain(sub, 2) == [1, 2]
-        assert taken == []
     await hub.stop()
