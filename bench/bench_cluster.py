@@ -20,13 +20,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "server")]
 
-from sqlalchemy import create_engine, select, text  # noqa: E402
+from sqlalchemy import create_engine, select, text
 
-from hallq.config import Settings  # noqa: E402
-from hallq.db import Database  # noqa: E402
-from hallq.models import Event, Ticket  # noqa: E402
-from hallq.startup import prepare_database  # noqa: E402
-from tests.cluster import Cluster, Display, Load, RedisServer, wait_until  # noqa: E402
+from hallq.config import Settings
+from hallq.db import Database
+from hallq.models import Event, Ticket
+from hallq.startup import prepare_database
+from tests.cluster import Cluster, Display, Load, RedisServer, wait_until
 
 
 def fresh_database(pg: str) -> str:

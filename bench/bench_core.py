@@ -13,18 +13,16 @@ Starts a real server (one uvicorn process, SQLite) on loopback and prints:
 
 import argparse
 import asyncio
-import json
-import multiprocessing as mp
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "server")]
 
-from bench.loadgen import Conn, closed_loop, open_loop, percentile  # noqa: E402
-from tests.servers import ServerProcess  # noqa: E402
+from bench.loadgen import closed_loop, open_loop, percentile
+from bench.screens import call_to_screen
+from tests.servers import ServerProcess
 
 
 def make_bench_hall(data_dir: Path) -> None:
@@ -52,82 +50,6 @@ def fmt(result: dict) -> str:
         f"p99 {percentile(lat, 99) * 1e3:6.2f} ms   "
         f"({result['requests']} requests, {result['errors']} errors)"
     )
-
-
-def subscriber_process(ws_url: tuple, count: int, ready, results, calls: int) -> None:
-    """Hold `count` sockets; for each ticket.called, note when it arrived, per socket."""
-    from tests.leanws import LeanSocket
-
-    host, port, path = ws_url
-
-    async def main():
-        arrivals: list[tuple[str, float]] = []
-        sockets = []
-        for _ in range(count):
-            ws = await LeanSocket.connect(host, port, path)
-            await ws.recv()  # snapshot
-            sockets.append(ws)
-        ready.put(count)
-
-        async def listen(ws):
-            seen = 0
-            while seen < calls:
-                message = await ws.recv()
-                if '"ticket.called"' in message:
-                    arrived = time.perf_counter()
-                    parsed = json.loads(message)
-                    for event in parsed if isinstance(parsed, list) else [parsed]:
-                        if event["type"] == "ticket.called":
-                            arrivals.append((event["ticket"]["number"], arrived))
-                            seen += 1
-
-        await asyncio.gather(*(listen(ws) for ws in sockets))
-        results.put(arrivals)
-        for ws in sockets:
-            ws.close()
-
-    asyncio.run(main())
-
-
-async def call_to_screen(server: ServerProcess, sockets: int, calls: int, procs: int = 4) -> list[float]:
-    headers = server.login("admin", "bench-pass-1")
-    conn = await Conn("127.0.0.1", server.port).open()
-    for _ in range(calls):
-        await conn.request("POST", "/api/halls/bench/tickets", {"service": "A"})
-    ctx = mp.get_context("spawn")
-    ready, results = ctx.Queue(), ctx.Queue()
-    workers = [
-        ctx.Process(
-            target=subscriber_process,
-            args=(("127.0.0.1", server.port, "/ws/halls/bench"), sockets // procs, ready, results, calls),
-        )
-        for _ in range(procs)
-    ]
-    for w in workers:
-        w.start()
-    for _ in workers:
-        await asyncio.to_thread(ready.get)
-    sent: dict[str, float] = {}
-    answered: list[float] = []
-    for _ in range(calls):
-        t0 = time.perf_counter()
-        status, body = await conn.request("POST", "/api/halls/bench/windows/1/call", headers=headers)
-        answered.append(time.perf_counter() - t0)
-        assert status == 200, body
-        sent[json.loads(body)["number"]] = t0
-        await asyncio.sleep(0.1)  # ten calls a second: a busy hall makes one every few seconds
-    print(
-        f"    the call request itself: p50 {percentile(answered, 50) * 1e3:.1f} ms, "
-        f"p99 {percentile(answered, 99) * 1e3:.1f} ms"
-    )
-    latencies = []
-    for _ in workers:
-        for number, arrived in await asyncio.to_thread(results.get):
-            latencies.append(arrived - sent[number])
-    for w in workers:
-        w.join()
-    conn.close()
-    return latencies
 
 
 def ticket_body(i: int, n: int) -> dict:
@@ -168,7 +90,12 @@ async def run(args) -> None:
                 seconds=args.seconds,
             )
             print(f"2.  issue at {args.rate}/s offered   {fmt(steady)}\n")
-            lat = await call_to_screen(server, args.sockets, args.calls)
+            result = await call_to_screen(server, sockets=args.sockets, calls=args.calls, procs=4, gap=0.1)
+            lat, ans = result["latencies"], result["answered"]
+            print(
+                f"    the call request itself: p50 {percentile(ans, 50) * 1e3:.1f} ms, "
+                f"p99 {percentile(ans, 99) * 1e3:.1f} ms"
+            )
             print(
                 f"3.  call -> ticket.called on {args.sockets} sockets, {args.calls} calls: "
                 f"p50 {percentile(lat, 50) * 1e3:.1f} ms   p99 {percentile(lat, 99) * 1e3:.1f} ms   "

@@ -23,10 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "server")]
 
-from bench.bench_core import make_bench_hall  # noqa: E402
-from bench.loadgen import Conn, percentile  # noqa: E402
-from tests.leanws import LeanSocket  # noqa: E402
-from tests.servers import ServerProcess  # noqa: E402
+from bench.bench_core import make_bench_hall
+from bench.loadgen import Conn, percentile
+from tests.leanws import LeanSocket
+from tests.servers import ServerProcess
 
 
 def fmt(label: str, values: list[float]) -> str:

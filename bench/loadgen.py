@@ -48,23 +48,24 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-async def closed_loop(host, port, method, path, body_fn, *, clients: int, seconds: float, headers=None):
-    """`clients` connections, each sending its next request as soon as the last is answered."""
+async def _measure(host, port, method, path, body_fn, headers, clients: int, next_due) -> dict:
+    """Each client sends its n-th request when `next_due(i, n)` says (None: done); latency counts
+    from that moment, so a request that had to wait for its turn is counted as late."""
     latencies: list[float] = []
     errors = 0
-    stop_at = time.perf_counter() + seconds
 
-    async def client(i: int):
+    async def client(i: int) -> None:
         nonlocal errors
         conn = await Conn(host, port).open()
         n = 0
         try:
-            while time.perf_counter() < stop_at:
-                t0 = time.perf_counter()
+            while (due := next_due(i, n)) is not None:
+                delay = due - time.perf_counter()
+                if delay > 0:
+                    await asyncio.sleep(delay)
                 status, _ = await conn.request(method, path, body_fn(i, n) if body_fn else None, headers)
-                latencies.append(time.perf_counter() - t0)
-                if status >= 400:
-                    errors += 1
+                latencies.append(time.perf_counter() - due)
+                errors += status >= 400
                 n += 1
         finally:
             conn.close()
@@ -80,36 +81,24 @@ async def closed_loop(host, port, method, path, body_fn, *, clients: int, second
     }
 
 
+async def closed_loop(host, port, method, path, body_fn, *, clients: int, seconds: float, headers=None):
+    """`clients` connections, each sending its next request as soon as the last is answered."""
+    stop_at = time.perf_counter() + seconds
+
+    def next_due(i, n):
+        now = time.perf_counter()
+        return now if now < stop_at else None
+
+    return await _measure(host, port, method, path, body_fn, headers, clients, next_due)
+
+
 async def open_loop(host, port, method, path, body_fn, *, rate: float, clients: int, seconds: float):
     """A fixed total rate spread over `clients` connections; latency counts from the scheduled time."""
-    latencies: list[float] = []
-    errors = 0
     per_client = rate / clients
     total = int(seconds * per_client)
+    start = time.perf_counter()
 
-    async def client(i: int):
-        nonlocal errors
-        conn = await Conn(host, port).open()
-        start = time.perf_counter() + i / rate  # stagger the clients
-        try:
-            for n in range(total):
-                due = start + n / per_client
-                delay = due - time.perf_counter()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-                status, _ = await conn.request(method, path, body_fn(i, n) if body_fn else None)
-                latencies.append(time.perf_counter() - due)
-                if status >= 400:
-                    errors += 1
-        finally:
-            conn.close()
+    def next_due(i, n):
+        return start + i / rate + n / per_client if n < total else None  # staggered clients
 
-    started = time.perf_counter()
-    await asyncio.gather(*(client(i) for i in range(clients)))
-    elapsed = time.perf_counter() - started
-    return {
-        "requests": len(latencies),
-        "rps": len(latencies) / elapsed,
-        "errors": errors,
-        "latencies": latencies,
-    }
+    return await _measure(host, port, method, path, body_fn, None, clients, next_due)
