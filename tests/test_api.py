@@ -252,3 +252,11 @@ def test_malformed_request_id_is_refused(client, request_id):
     response = client.post("/api/halls/main/tickets", json={"service": "A", "request_id": request_id})
     assert response.status_code == 422 and response.json()["code"] == "invalid"
     assert client.get("/api/halls/main").json()["services"][0]["issued_today"] == 0
+
+
+def test_nul_characters_are_bad_input_not_a_server_error(client):
+    login = client.post("/api/auth/login", json={"username": "ad\x00min", "password": "whatever1"})
+    assert login.status_code == 422 and login.json()["detail"]
+    assert client.post("/api/halls/main/tickets", json={"service": "A\x00"}).status_code == 422
+    assert client.get("/api/halls/ma%00in").status_code in (404, 422)
+    assert client.get("/api/tickets/abc%00def").status_code in (404, 422)

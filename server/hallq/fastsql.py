@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ClauseElement
 from sqlmodel import Session
 
@@ -38,7 +39,12 @@ class Statement:
         sqlite = dialect.name == "sqlite"
         values = {**constants, **{k: bind(v, sqlite) for k, v in params.items()}}
         cursor = driver.cursor()
-        cursor.execute(sql, tuple(values[k] for k in order) if order is not None else values)
+        args = tuple(values[k] for k in order) if order is not None else values
+        try:
+            cursor.execute(sql, args)
+        except dialect.loaded_dbapi.Error as exc:
+            # Raised as SQLAlchemy would, so the API maps it like any other (409, 422, 503).
+            raise DBAPIError.instance(sql, args, exc, dialect.loaded_dbapi.Error, dialect=dialect) from exc
         return cursor
 
     def scalar(self, session: Session, params: dict[str, Any]):

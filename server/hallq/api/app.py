@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 
 from hallq import __version__, feed, ratelimit, timeouts
 from hallq.api import fastsend, pages
@@ -53,6 +53,11 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def database_down(_request: Request, exc: OperationalError):
         log.error("database unavailable: %s", exc.orig)
         return _error(503, "the database is unavailable; try again shortly", "database_unavailable")
+
+    @app.exception_handler(DataError)
+    async def bad_value(_request: Request, exc: DataError):
+        # A value the database cannot hold (a NUL in a path, a number out of range): bad input.
+        return _error(422, "a value in the request cannot be stored or looked up", "invalid")
 
     @app.exception_handler(DBAPIError)
     async def database_error(_request: Request, exc: DBAPIError):

@@ -1,14 +1,32 @@
 """What clients send. Lengths are bounded so nothing oversized reaches the domain."""
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from hallq.models.rating import Complaint, Score
 from hallq.models.ticket import Priority, PriorityReason
 from hallq.models.user import Role
 
 
+def _no_nul(value):
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("text must not contain NUL characters")
+    if isinstance(value, dict):
+        for item in value.values():
+            _no_nul(item)
+    elif isinstance(value, list):
+        for item in value:
+            _no_nul(item)
+    return value
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_nul(cls, data):
+        # PostgreSQL cannot store NUL in text: refuse it here as bad input, on every database.
+        return _no_nul(data)
 
 
 class TicketCreate(Strict):
