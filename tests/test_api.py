@@ -258,5 +258,5 @@ def test_nul_characters_are_bad_input_not_a_server_error(client):
     login = client.post("/api/auth/login", json={"username": "ad\x00min", "password": "whatever1"})
     assert login.status_code == 422 and login.json()["detail"]
     assert client.post("/api/halls/main/tickets", json={"service": "A\x00"}).status_code == 422
-    assert client.get("/api/halls/ma%00in").status_code in (404, 422)
-    assert client.get("/api/tickets/abc%00def").status_code in (404, 422)
+    assert client.get("/api/halls/ma%00in").status_code == 404
+    assert client.get("/api/tickets/abc%00def").status_code == 404

@@ -42,7 +42,8 @@ async def _reply(send: Send, status: int, detail: str, code: str, headers: list 
 
 
 class LimitBody:
-    """Refuse request bodies over `limit` bytes with 413, whether announced by Content-Length or not."""
+    """Refuse request bodies over `limit` bytes with 413 (announced by Content-Length or not), and
+    paths no resource can have (a NUL) with 404."""
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app = app
@@ -51,6 +52,9 @@ class LimitBody:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        if "\x00" in scope["path"]:
+            # No hall, window or ticket has a NUL in its name (PostgreSQL could not even look it up).
+            return await _reply(send, 404, "no such resource", "not_found")
         too_large = f"request body over {self.limit} bytes"
         for name, value in scope["headers"]:
             if name == b"content-length":

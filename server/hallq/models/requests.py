@@ -1,38 +1,27 @@
 """What clients send. Lengths are bounded so nothing oversized reaches the domain."""
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from hallq.models.rating import Complaint, Score
 from hallq.models.ticket import Priority, PriorityReason
 from hallq.models.user import Role
 
-
-def _no_nul(value):
-    if isinstance(value, str) and "\x00" in value:
-        raise ValueError("text must not contain NUL characters")
-    if isinstance(value, dict):
-        for item in value.values():
-            _no_nul(item)
-    elif isinstance(value, list):
-        for item in value:
-            _no_nul(item)
-    return value
+# PostgreSQL cannot store NUL in text: free text refuses it, and the schema says so.
+NO_NUL = r"^[^\x00]*$"
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    @model_validator(mode="before")
-    @classmethod
-    def _refuse_nul(cls, data):
-        # PostgreSQL cannot store NUL in text: refuse it here as bad input, on every database.
-        return _no_nul(data)
-
 
 class TicketCreate(Strict):
-    service: str = Field(min_length=1, max_length=2, description="the service's code (prefix letter)")
+    service: str = Field(
+        min_length=1, max_length=2, pattern=NO_NUL, description="the service's code (prefix letter)"
+    )
     priority: Priority = Priority.normal
-    phone: str | None = Field(None, max_length=20, description="mobile number for the reminder SMS")
+    phone: str | None = Field(
+        None, max_length=20, pattern=NO_NUL, description="mobile number for the reminder SMS"
+    )
     priority_reason: PriorityReason | None = Field(None, description="with a priority ticket: why")
     request_id: str | None = Field(
         None,
@@ -50,7 +39,7 @@ class PrintRequest(Strict):
 
 
 class TransferRequest(Strict):
-    service: str | None = Field(None, min_length=1, max_length=2)
+    service: str | None = Field(None, min_length=1, max_length=2, pattern=NO_NUL)
     window: int | None = Field(None, ge=1, le=9999)
 
 
@@ -61,21 +50,24 @@ class RatingCreate(Strict):
 
 
 class LoginRequest(Strict):
-    username: str = Field(min_length=1, max_length=40)
-    password: str = Field(min_length=1, max_length=200)
+    username: str = Field(min_length=1, max_length=40, pattern=NO_NUL)
+    password: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
 
 
 class UserCreate(Strict):
-    username: str = Field(min_length=2, max_length=40)
-    password: str = Field(min_length=8, max_length=200)
+    username: str = Field(min_length=2, max_length=40, pattern=NO_NUL)
+    password: str = Field(min_length=8, max_length=200, pattern=NO_NUL)
     role: Role
     windows: list[int] = Field(default_factory=list, max_length=100)
-    display_name: str = Field("", max_length=60)
+    display_name: str = Field("", max_length=60, pattern=NO_NUL)
 
 
 class NoticeCreate(Strict):
     text: str = Field(
-        min_length=1, max_length=300, description="one announcement (公告) for the display's bar"
+        min_length=1,
+        max_length=300,
+        pattern=NO_NUL,
+        description="one announcement (公告) for the display's bar",
     )
 
 
