@@ -220,6 +220,10 @@ def test_only_numbers_really_called_there_are_synthesised(client):
     assert speaker.cached("A002", 1) is None and speaker.cached("A001", 2) is None
     client.post("/api/halls/main/windows/1/finish", headers=headers)
     assert client.get("/api/halls/main/voice/A001/1.wav").status_code == 200  # called, then done: still said
+    assert speaker.cached("A001", 1) is not None
+    # The cache holds the words, not the call: another hall's address is still no announcement.
+    elsewhere_hall = client.get("/api/halls/nowhere/voice/A001/1.wav")
+    assert elsewhere_hall.status_code == 404 and elsewhere_hall.json()["code"] == "unknown_hall"
 
 
 def test_voice_info_for_displays(client):

@@ -31,12 +31,11 @@ class VoiceInfo(BaseModel):
 
 
 async def _wav(db, voice: Voice, hall: str, number: str, window: int, recall: bool) -> FileResponse:
-    path = voice.cached(number, window, recall=recall)
-    if path is None:
-        # Synthesised on demand only for a real call: nobody fills the disk with made-up numbers.
-        if not await db.read(was_called, hall=hall, number=number, window=window):
-            raise NotFound(f"{number} was not called at window {window} today", code="unknown_call")
-        path = await voice.wav(number, window, recall=recall)
+    # Checked even when the words are cached (the cache is shared by halls and days): an
+    # announcement exists for a real call only, and nobody fills the disk with made-up numbers.
+    if not await db.read(was_called, hall=hall, number=number, window=window):
+        raise NotFound(f"{number} was not called at window {window} today", code="unknown_call")
+    path = voice.cached(number, window, recall=recall) or await voice.wav(number, window, recall=recall)
     # Revalidated (ETag) rather than cached for long: a change of voice settings is heard at once.
     return FileResponse(path, media_type="audio/wav", headers={"Cache-Control": "no-cache"})
 
