@@ -296,6 +296,7 @@ function onEvent(event) {
       applyWaiting(event.waiting);
       break;
     case "ticket.issued":
+    case "ticket.cancelled":
       applyWaiting(event.waiting);
       break;
     case "window.updated": {

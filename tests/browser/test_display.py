@@ -72,8 +72,7 @@ def open_display(page, server, query: str = "") -> None:
 
 def test_calls_windows_and_waiting_show_live(page, server, artifacts, outside_requests):
     admin = server.login()
-    for service in "AABBCD":
-        server.issue(service)
+    issued = [server.issue(service) for service in "AABBCD"]
     open_display(page, server)
     latest = page.locator("#latest")
     expect(latest.locator(".latest-window")).to_have_text("请取号等候叫号")
@@ -102,6 +101,11 @@ def test_calls_windows_and_waiting_show_live(page, server, artifacts, outside_re
     expect(page.locator('.window-card[data-window="6"]')).to_have_class(re.compile("paused"))
     expect(page.locator('.window-card[data-window="6"] .state')).to_have_text("暂停服务")
     expect(page.locator('.window-card[data-window="8"] .state')).to_have_text("未开放")
+
+    # A manager cancels a waiting ticket: the waiting count drops at once.
+    second_b = issued[3]
+    server.api("POST", f"/api/halls/main/tickets/{second_b['id']}/cancel", token=admin, expect=200)
+    expect(page.locator('.service[data-service="B"] .waiting')).to_have_text("等候 0 人")
 
     server.issue("D")
     call(server, 7, admin)
