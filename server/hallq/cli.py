@@ -29,7 +29,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     uvicorn.run(
-        "hallq.api.app:create_app",
+        "hallq.api.app:serve_app",
         factory=True,
         host=args.host,
         port=args.port,
