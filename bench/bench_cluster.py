@@ -4,12 +4,13 @@
 Prints what must be zero (duplicate numbers, tickets called twice, events a socket missed,
 acknowledged tickets lost) and how long recovery took. Needs a PostgreSQL server:
 
-    python bench/bench_cluster.py --pg postgresql+psycopg://postgres@127.0.0.1:5433
+    python bench/bench_cluster.py --pg postgresql+psycopg://postgres@127.0.0.1:5433 [--procs 4]
 """
 
 import argparse
 import asyncio
 import json
+import multiprocessing as mp
 import sys
 import tempfile
 import time
@@ -22,6 +23,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "server")]
 
 from sqlalchemy import create_engine, select, text
 
+from bench.loadgen import percentile
 from hallq.config import Settings
 from hallq.db import Database
 from hallq.models import Event, Ticket
@@ -53,12 +55,54 @@ def audit(db: Database, acknowledged: list[str]) -> dict:
     }
 
 
+def display_process(ports: list[int], count: int, first: int, commands, out) -> None:
+    """A client process holding `count` hall-feed sockets (displays), so that reading them is not
+    serialised behind the load generator: reports when all hold a snapshot, when all reached the
+    final seq it is sent, and then what each socket saw."""
+
+    async def main():
+        displays = [Display(ports) for _ in range(count)]
+        tasks = [asyncio.create_task(d.run(first=first + i)) for i, d in enumerate(displays)]
+        await wait_until(lambda: all(d.snapshots for d in displays), 120, "every socket's snapshot")
+        out.put(("ready", None))
+        final = await asyncio.to_thread(commands.get)
+        await wait_until(lambda: all(d.last_seq == final for d in displays), 60, "every socket caught up")
+        out.put(("caught up", time.monotonic()))  # CLOCK_MONOTONIC: the same clock in every process
+        for d in displays:
+            d.stop = True
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        seen = [
+            {
+                "complete": d.seqs == list(range(d.snapshots[0][1] + 1, final + 1)),
+                "snapshots": [when for when, _ in d.snapshots],
+                "disconnects": d.disconnects,
+                "gaps": d.gaps,
+            }
+            for d in displays
+        ]
+        out.put(("seen", seen))
+
+    asyncio.run(main())
+
+
 async def scenario(cluster: Cluster, db: Database, redis: RedisServer, args, fault: str | None) -> None:
     token = cluster.servers[0].login()["Authorization"].split()[1]
-    displays = [Display(cluster.ports) for _ in range(args.sockets)]
-    tasks = [asyncio.create_task(d.run(first=i)) for i, d in enumerate(displays)]
-    await wait_until(lambda: all(d.snapshots for d in displays), 120, "every socket's snapshot")
-    load = Load(cluster.ports, token)
+    ctx = mp.get_context("spawn")
+    commands, out = ctx.Queue(), ctx.Queue()
+    share = [
+        args.sockets // args.procs + (1 if i < args.sockets % args.procs else 0) for i in range(args.procs)
+    ]
+    workers = [
+        ctx.Process(target=display_process, args=(cluster.ports, n, sum(share[:i]), commands, out))
+        for i, n in enumerate(share)
+    ]
+    for w in workers:
+        w.start()
+    for _ in workers:
+        assert (await asyncio.to_thread(out.get))[0] == "ready"
+    load = Load(cluster.ports, token, pause=args.issuers / args.rate if args.rate else 0.0)
     started = time.monotonic()
     running = asyncio.create_task(load.run(issuers=args.issuers, per_issuer=args.per_issuer))
     fault_at = None
@@ -74,29 +118,34 @@ async def scenario(cluster: Cluster, db: Database, redis: RedisServer, args, fau
     await running
     elapsed = time.monotonic() - started
     final = audit(db, load.acknowledged)["final seq"]
-    await wait_until(lambda: all(d.last_seq == final for d in displays), 60, "every socket caught up")
-    caught_up = time.monotonic()
-    for d in displays:
-        d.stop = True
-    for t in tasks:
-        t.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
+    for _ in workers:
+        commands.put(final)
+    reports = [await asyncio.to_thread(out.get) for _ in range(2 * len(workers))]
+    caught_up = max(value for kind, value in reports if kind == "caught up")
+    seen = [socket for kind, value in reports if kind == "seen" for socket in value]
+    for w in workers:
+        w.join()
 
     figures = audit(db, load.acknowledged)
-    missed = sum(1 for d in displays if d.seqs != list(range(d.snapshots[0][1] + 1, final + 1)))
     print(f"\n== {fault or 'no fault'}: {len(cluster.servers)} processes, {args.issuers} issuers, 8 windows, "
-          f"{args.sockets} sockets")  # fmt: skip
+          f"{args.sockets} sockets in {args.procs} client processes, "
+          f"issuing {'flat out' if not args.rate else f'{args.rate:g}/s offered'}")  # fmt: skip
     print(f"   {len(load.acknowledged)} tickets acknowledged in {elapsed:.1f} s "
           f"({len(load.acknowledged) / elapsed:.0f}/s); refused: {dict(load.refused) or 'none'}")  # fmt: skip
     for name, value in figures.items():
         print(f"   {name}: {value}")
     if fault is None:
-        print(f"   sockets that missed or repeated any seq: {missed}")
+        print(f"   sockets that missed or repeated any seq: {sum(1 for s in seen if not s['complete'])}")
     else:
-        cut = [d for d in displays if d.disconnects]
-        back = [min(w for w, _ in d.snapshots if w > d.disconnects[0]) - fault_at for d in cut]
-        print(f"   sockets cut off: {len(cut)}; back with a snapshot after max {max(back, default=0):.2f} s")
-        print(f"   sockets that resynced after a gap: {sum(1 for d in displays if d.gaps)}")
+        cut = [s for s in seen if s["disconnects"]]
+        back = sorted(min(w for w in s["snapshots"] if w > s["disconnects"][0]) - fault_at for s in cut)
+        if back:
+            p50, p99 = percentile(back, 50), percentile(back, 99)
+            print(f"   sockets cut off: {len(cut)}; back with a snapshot after "
+                  f"p50 {p50:.2f} s, p99 {p99:.2f} s, max {back[-1]:.2f} s")  # fmt: skip
+        else:
+            print("   sockets cut off: 0")
+        print(f"   sockets that resynced after a gap: {sum(1 for s in seen if s['gaps'])}")
         print(f"   all sockets at the final seq {caught_up - fault_at:.2f} s after the fault")
 
 
@@ -125,4 +174,6 @@ if __name__ == "__main__":
     parser.add_argument("--issuers", type=int, default=200)
     parser.add_argument("--per-issuer", type=int, default=5)
     parser.add_argument("--sockets", type=int, default=1000)
+    parser.add_argument("--rate", type=float, default=0, help="tickets/s offered in all (0: flat out)")
+    parser.add_argument("--procs", type=int, default=4, help="client processes holding the sockets")
     asyncio.run(main(parser.parse_args()))

@@ -141,6 +141,7 @@ class Load:
     acknowledged: list[str] = field(default_factory=list)  # numbers answered 201
     refused: Counter = field(default_factory=Counter)  # status codes other than the expected ones
     issuing_done: asyncio.Event = field(default_factory=asyncio.Event)
+    pause: float = 0.0  # seconds each issuer waits between its tickets (0: as fast as answered)
 
     async def _conn(self, i: int) -> Conn:
         for attempt in range(50):
@@ -165,6 +166,10 @@ class Load:
                     self.acknowledged.append(json.loads(answer)["number"])
                 else:
                     self.refused[status] += 1
+                if self.pause:  # a kiosk's pace, not a load generator's: a new connection each time,
+                    conn.close()  # as the server closes one idle past its keep-alive
+                    await asyncio.sleep(self.pause)
+                    conn = await self._conn(i)
         finally:
             conn.close()
 

@@ -1,6 +1,7 @@
 """The application: lifespan (database, hub, voice), error handling, routers and pages."""
 
 import gc
+import json
 import logging
 from contextlib import asynccontextmanager
 
@@ -17,6 +18,7 @@ from hallq.config import Settings, get_settings
 from hallq.db import Database
 from hallq.errors import HallQError
 from hallq.live import Hub, backend_for_url
+from hallq.live.snapshots import SharedReads
 from hallq.startup import prepare_database
 from hallq.voice import Voice
 from hallq.web import web_root
@@ -97,7 +99,13 @@ def create_app(settings: Settings | None = None, *, freeze_startup: bool = False
         # After each commit: start saying the calls, then ring the hub (the WAV is made while it flies).
         db.set_publisher(speaker.publishing(hub.publish))
         await hub.start()
+
+        async def snapshot(slug: str) -> tuple[int, str]:
+            snap = await db.read(feed.snapshot, slug=slug, recent=settings.recent_calls)
+            return snap["seq"], json.dumps(snap, ensure_ascii=False, separators=(",", ":"))
+
         app.state.settings, app.state.db, app.state.hub, app.state.voice = settings, db, hub, speaker
+        app.state.snapshots = SharedReads(snapshot)
         if freeze_startup:
             # The hundreds of thousands of objects the imports and startup made live as long as
             # the process: frozen, a full collection no longer walks them all. Measured at 500

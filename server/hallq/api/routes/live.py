@@ -7,7 +7,7 @@ import logging
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from hallq import feed, halls, tickets
+from hallq import halls, tickets
 from hallq.api import fastsend
 from hallq.errors import NotFound
 from hallq.live import Subscription
@@ -35,6 +35,9 @@ class FeedSocket:
         self.hall = hall
         self.app = websocket.app
         self.snapshot_seq = 0
+        self.snapshots = websocket.app.state.snapshots
+        self.subscribed = self.snapshots.mark()  # a shared snapshot must be read after this
+        self.resync_asked = self.subscribed
         self.idle = False  # waiting for the queue: the hub may hand a batch straight to the socket
         sub.direct = self._direct
 
@@ -50,19 +53,16 @@ class FeedSocket:
                 with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError, OSError):
                     await task
 
-    async def _send_snapshot(self) -> None:
-        snap = await self.app.state.db.read(
-            feed.snapshot, slug=self.hall, recent=self.app.state.settings.recent_calls
-        )
-        self.snapshot_seq = snap["seq"]
-        await self.ws.send_text(json.dumps(snap, ensure_ascii=False, separators=(",", ":")))
+    async def _send_snapshot(self, since: int) -> None:
+        self.snapshot_seq, text = await self.snapshots.get(self.hall, since)
+        await self.ws.send_text(text)
 
     async def _write(self) -> None:
         with contextlib.suppress(WebSocketDisconnect, RuntimeError, OSError):
             await self._write_until_closed()
 
     async def _write_until_closed(self) -> None:
-        await self._send_snapshot()
+        await self._send_snapshot(self.subscribed)
         while True:
             self.idle = True
             first = await self.sub.get()
@@ -83,7 +83,7 @@ class FeedSocket:
                     await self.ws.close(CLOSE_TRY_AGAIN, "fell behind; reconnect for a fresh snapshot")
                     return
                 if item[0] == RESYNC:
-                    await self._send_snapshot()
+                    await self._send_snapshot(self.resync_asked)
                 else:
                     await self.ws.send_text('{"type":"pong"}')
             await self._send_events(events)
@@ -122,6 +122,7 @@ class FeedSocket:
                 except (ValueError, AttributeError):
                     kind = None
                 if kind == "resync":
+                    self.resync_asked = self.snapshots.mark()  # the snapshot must be newer than the ask
                     self.sub.offer((RESYNC, ""))
                 elif kind == "ping":
                     self.sub.offer((PING, ""))
