@@ -101,9 +101,10 @@ def test_a_process_killed_mid_load_loses_nothing_acknowledged(tmp_path, database
     check_all_served_once(db, acknowledged=load.acknowledged)
     cut_off = [d for d in displays if d.disconnects]
     assert cut_off, "the displays on the killed process noticed"
-    for d in cut_off:  # back with a fresh snapshot within 3 s, by themselves
-        back = min(when for when, _ in d.snapshots if when > d.disconnects[0])
-        assert back - killed_at < 3.0
+    # Back by themselves, each with a fresh snapshot taken after it was cut off (how fast is a
+    # figure of bench/bench_cluster.py, not a timed assertion on a shared machine).
+    for d in cut_off:
+        assert any(when > d.disconnects[0] > killed_at for when, _ in d.snapshots)
 
 
 def test_redis_restarted_under_load_events_resume_and_displays_resync(tmp_path, database_url, redis, db):
