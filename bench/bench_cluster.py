@@ -2,9 +2,11 @@
 8 windows calling, 1,000 hall-feed sockets; then kill -9 of a process mid-load, and a Redis restart.
 
 Prints what must be zero (duplicate numbers, tickets called twice, events a socket missed,
-acknowledged tickets lost) and how long recovery took. Needs a PostgreSQL server:
+acknowledged tickets lost) and how long recovery took: for the 1,000 sockets (read by a few
+saturated client processes) and for a few probe displays in a process of their own (what one
+screen on its own device sees). Needs a PostgreSQL server:
 
-    python bench/bench_cluster.py --pg postgresql+psycopg://postgres@127.0.0.1:5433 [--procs 4]
+    python bench/bench_cluster.py --pg postgresql+psycopg://postgres@127.0.0.1:5433 [--rate 10]
 """
 
 import argparse
@@ -55,14 +57,14 @@ def audit(db: Database, acknowledged: list[str]) -> dict:
     }
 
 
-def display_process(ports: list[int], count: int, first: int, commands, out) -> None:
+def display_process(ports: list[int], count: int, first: int, stride: int, commands, out) -> None:
     """A client process holding `count` hall-feed sockets (displays), so that reading them is not
     serialised behind the load generator: reports when all hold a snapshot, when all reached the
     final seq it is sent, and then what each socket saw."""
 
     async def main():
         displays = [Display(ports) for _ in range(count)]
-        tasks = [asyncio.create_task(d.run(first=first + i)) for i, d in enumerate(displays)]
+        tasks = [asyncio.create_task(d.run(first=first + i * stride)) for i, d in enumerate(displays)]
         await wait_until(lambda: all(d.snapshots for d in displays), 120, "every socket's snapshot")
         out.put(("ready", None))
         final = await asyncio.to_thread(commands.get)
@@ -75,6 +77,7 @@ def display_process(ports: list[int], count: int, first: int, commands, out) -> 
         await asyncio.gather(*tasks, return_exceptions=True)
         seen = [
             {
+                "probe": stride > 1,
                 "complete": d.seqs == list(range(d.snapshots[0][1] + 1, final + 1)),
                 "snapshots": [when for when, _ in d.snapshots],
                 "disconnects": d.disconnects,
@@ -95,9 +98,15 @@ async def scenario(cluster: Cluster, db: Database, redis: RedisServer, args, fau
         args.sockets // args.procs + (1 if i < args.sockets % args.procs else 0) for i in range(args.procs)
     ]
     workers = [
-        ctx.Process(target=display_process, args=(cluster.ports, n, sum(share[:i]), commands, out))
+        ctx.Process(target=display_process, args=(cluster.ports, n, sum(share[:i]), 1, commands, out))
         for i, n in enumerate(share)
     ]
+    # A few displays in a process of their own, all on the process that will be killed: what one
+    # screen (one device, one socket) sees, apart from the readers saturated by 1,000 sockets.
+    probes = ctx.Process(
+        target=display_process, args=(cluster.ports, args.probes, 0, len(cluster.ports), commands, out)
+    )
+    workers.append(probes)
     for w in workers:
         w.start()
     for _ in workers:
@@ -123,12 +132,16 @@ async def scenario(cluster: Cluster, db: Database, redis: RedisServer, args, fau
     reports = [await asyncio.to_thread(out.get) for _ in range(2 * len(workers))]
     caught_up = max(value for kind, value in reports if kind == "caught up")
     seen = [socket for kind, value in reports if kind == "seen" for socket in value]
+    groups = {
+        "sockets": [s for s in seen if not s["probe"]],
+        "probe displays": [s for s in seen if s["probe"]],
+    }
     for w in workers:
         w.join()
 
     figures = audit(db, load.acknowledged)
     print(f"\n== {fault or 'no fault'}: {len(cluster.servers)} processes, {args.issuers} issuers, 8 windows, "
-          f"{args.sockets} sockets in {args.procs} client processes, "
+          f"{args.sockets} sockets in {args.procs} client processes (+{args.probes} probe displays), "
           f"issuing {'flat out' if not args.rate else f'{args.rate:g}/s offered'}")  # fmt: skip
     print(f"   {len(load.acknowledged)} tickets acknowledged in {elapsed:.1f} s "
           f"({len(load.acknowledged) / elapsed:.0f}/s); refused: {dict(load.refused) or 'none'}")  # fmt: skip
@@ -137,14 +150,15 @@ async def scenario(cluster: Cluster, db: Database, redis: RedisServer, args, fau
     if fault is None:
         print(f"   sockets that missed or repeated any seq: {sum(1 for s in seen if not s['complete'])}")
     else:
-        cut = [s for s in seen if s["disconnects"]]
-        back = sorted(min(w for w in s["snapshots"] if w > s["disconnects"][0]) - fault_at for s in cut)
-        if back:
-            p50, p99 = percentile(back, 50), percentile(back, 99)
-            print(f"   sockets cut off: {len(cut)}; back with a snapshot after "
-                  f"p50 {p50:.2f} s, p99 {p99:.2f} s, max {back[-1]:.2f} s")  # fmt: skip
-        else:
-            print("   sockets cut off: 0")
+        for label, group in groups.items():
+            cut = [s for s in group if s["disconnects"]]
+            back = sorted(min(w for w in s["snapshots"] if w > s["disconnects"][0]) - fault_at for s in cut)
+            if back:
+                p50, p99 = percentile(back, 50), percentile(back, 99)
+                print(f"   {label} cut off: {len(cut)}; back with a snapshot after "
+                      f"p50 {p50:.2f} s, p99 {p99:.2f} s, max {back[-1]:.2f} s")  # fmt: skip
+            else:
+                print(f"   {label} cut off: 0")
         print(f"   sockets that resynced after a gap: {sum(1 for s in seen if s['gaps'])}")
         print(f"   all sockets at the final seq {caught_up - fault_at:.2f} s after the fault")
 
@@ -175,5 +189,6 @@ if __name__ == "__main__":
     parser.add_argument("--per-issuer", type=int, default=5)
     parser.add_argument("--sockets", type=int, default=1000)
     parser.add_argument("--rate", type=float, default=0, help="tickets/s offered in all (0: flat out)")
+    parser.add_argument("--probes", type=int, default=8, help="displays on the victim, in a process apart")
     parser.add_argument("--procs", type=int, default=4, help="client processes holding the sockets")
     asyncio.run(main(parser.parse_args()))
