@@ -94,6 +94,7 @@ function staffApi(path, options = {}) {
 
 let refreshing = null;
 let refreshAgain = false;
+let actionsDone = 0; // a desk view asked for before an action's answer is older than that answer
 
 /** Fetch the desk and the tally; calls made meanwhile are folded into one more round. */
 async function refresh() {
@@ -104,14 +105,19 @@ async function refresh() {
   }
   const base = `/api/halls/${encodeURIComponent(hall)}`;
   refreshing = (async () => {
+    const asked = actionsDone;
     try {
       const [desk, tally] = await Promise.all([
         staffApi(`${base}/windows/${state.window}/desk`),
         staffApi(`${base}/tally`),
       ]);
-      state.desk = desk;
-      state.tally = tally;
-      render();
+      // Read while this console's own action was on its way, it could show the number gone:
+      // dropped. The refresh that follows every action brings the true view.
+      if (!state.busy && asked === actionsDone) {
+        state.desk = desk;
+        state.tally = tally;
+        render();
+      }
     } catch (err) {
       if (err.status === 401) return expired();
       if (err.status === 403) return pickWindow(true);
@@ -157,6 +163,7 @@ async function act(action, body) {
     say(refusal(err), "bad");
   } finally {
     state.busy = false;
+    actionsDone += 1;
     render();
   }
   refresh();

@@ -121,6 +121,20 @@ def test_transfer_to_another_service_and_it_is_called_at_that_services_window(pa
     other.context.close()
 
 
+# Notes whether the current number, once shown, ever went back to "—".
+WATCH_NUMBER = """
+(() => {
+  const el = document.querySelector("#current-number");
+  let shown = false;
+  window.__numberLost = false;
+  new MutationObserver(() => {
+    if (el.textContent !== "—") shown = true;
+    else if (shown) window.__numberLost = true;
+  }).observe(el, { childList: true, characterData: true, subtree: true });
+})()
+"""
+
+
 def test_two_consoles_calling_at_once_get_different_tickets(page, server, browser):
     server.add_user("li", "clerk", windows=[1])
     server.add_user("wu", "clerk", windows=[2])
@@ -129,6 +143,8 @@ def test_two_consoles_calling_at_once_get_different_tickets(page, server, browse
     other = browser.new_context().new_page()
     open_console(page, server, "li")
     open_console(other, server, "wu")
+    for console in (page, other):
+        console.evaluate(WATCH_NUMBER)
     # Both clicks are dispatched before either answer comes back.
     page.evaluate("document.querySelector('.action.call').click()")
     other.evaluate("document.querySelector('.action.call').click()")
@@ -142,6 +158,9 @@ def test_two_consoles_calling_at_once_get_different_tickets(page, server, browse
     # Each console also sees the other's call: nobody is left waiting for service A.
     expect(page.locator(".queue .count")).to_have_text("等候 0 人")
     expect(other.locator(".queue .count")).to_have_text("等候 0 人")
+    # Neither number ever vanished on the way (a desk view read before the call's answer).
+    assert page.evaluate("window.__numberLost") is False
+    assert other.evaluate("window.__numberLost") is False
     other.context.close()
 
 
