@@ -47,8 +47,13 @@ function render() {
 }
 
 let pending = null;
+let again = false;
+/** Ask for the pad's view; an event during the ask means one more round (it may be newer). */
 async function refresh() {
-  if (pending) return pending;
+  if (pending) {
+    again = true;
+    return pending;
+  }
   pending = (async () => {
     try {
       pad = await api(`${base}/pad`);
@@ -59,6 +64,10 @@ async function refresh() {
       pending = null;
     }
     render();
+    if (again) {
+      again = false;
+      await refresh();
+    }
   })();
   return pending;
 }
