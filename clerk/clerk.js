@@ -3,7 +3,7 @@
 // console only decides which buttons make sense to press, and the server checks anyway.
 
 import { api, clockTime, connectHall, lang, param, setLang, staffSession, t } from "/common/hallq.js";
-import { currentSession, signIn, signOut } from "/clerk/signin.js";
+import { checkedSession, signIn, signOut } from "/clerk/signin.js";
 import { duration, el, refusal, translatePage } from "/clerk/words.js";
 
 const hall = param("hall", "main");
@@ -24,14 +24,7 @@ const state = {
 
 async function begin(message = "") {
   for (const id of ["console", "pick", "logout", "switch-window"]) $(id).classList.add("hidden");
-  let session = currentSession(hall);
-  if (session) {
-    try {
-      session = { ...session, ...(await api("/api/auth/me", { token: session.token })) };
-    } catch (err) {
-      if (err.status === 401) session = null;
-    }
-  }
+  let session = await checkedSession(hall);
   if (!session) session = await signIn($("signin"), { hall, message });
   state.session = session;
   $("user").textContent = session.display_name || session.username;

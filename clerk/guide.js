@@ -4,7 +4,7 @@
 
 import { api, clockTime, connectHall, extendWords, lang, param, setLang, t } from "/common/hallq.js";
 import { printTicket, renderTicket } from "/common/ticket.js";
-import { currentSession, signIn, signOut } from "/clerk/signin.js";
+import { checkedSession, signIn, signOut } from "/clerk/signin.js";
 import { duration, el, refusal, translatePage } from "/clerk/words.js";
 
 const hall = param("hall", "main");
@@ -80,14 +80,7 @@ const staffApi = (path, options = {}) => api(path, { ...options, token: state.se
 async function begin(message = "") {
   $("guide").classList.add("hidden");
   $("logout").classList.add("hidden");
-  let session = currentSession(hall);
-  if (session) {
-    try {
-      session = { ...session, ...(await api("/api/auth/me", { token: session.token })) };
-    } catch (err) {
-      if (err.status === 401) session = null;
-    }
-  }
+  const session = await checkedSession(hall);
   state.session = session || (await signIn($("signin"), { hall, message }));
   $("user").textContent = state.session.display_name || state.session.username;
   $("logout").classList.remove("hidden");

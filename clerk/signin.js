@@ -77,6 +77,17 @@ export function currentSession(hall) {
   return session && session.hall === hall && session.token ? session : null;
 }
 
+/** This tab's session for the hall, brought up to date by the server; null once it has expired. */
+export async function checkedSession(hall) {
+  const session = currentSession(hall);
+  if (!session) return null;
+  try {
+    return { ...session, ...(await api("/api/auth/me", { token: session.token })) };
+  } catch (err) {
+    return err.status === 401 ? null : session; // offline: keep it, the next call will tell
+  }
+}
+
 /** End the session on the server (best effort) and in this tab. */
 export async function signOut(session) {
   staffSession.clear();
