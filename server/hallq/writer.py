@@ -34,21 +34,30 @@ class Job:
     events: list = field(default_factory=list)
 
     def settle(self) -> None:
-        """Hand the outcome back to the event loop that is waiting for it."""
+        """Give the outcome to whoever awaits it (on the job's event loop)."""
+        if self.future.done():
+            return
         if self.error is not None:
-            self.loop.call_soon_threadsafe(_set_exception, self.future, self.error)
+            self.future.set_exception(self.error)
         else:
-            self.loop.call_soon_threadsafe(_set_result, self.future, (self.result, self.events))
+            self.future.set_result((self.result, self.events))
 
 
-def _set_result(future: asyncio.Future, value) -> None:
-    if not future.done():
-        future.set_result(value)
+def settle_all(batch: list[Job]) -> None:
+    """Hand a batch's outcomes back: one wake-up per event loop, not one per job."""
+    loops: dict[asyncio.AbstractEventLoop, list[Job]] = {}
+    for job in batch:
+        loops.setdefault(job.loop, []).append(job)
+    for loop, jobs in loops.items():
+        try:
+            loop.call_soon_threadsafe(_settle, jobs)
+        except RuntimeError:  # that loop has closed: nobody is left waiting there
+            log.warning("%d write outcomes had no event loop to go back to", len(jobs))
 
 
-def _set_exception(future: asyncio.Future, error: BaseException) -> None:
-    if not future.done():
-        future.set_exception(error)
+def _settle(jobs: list[Job]) -> None:
+    for job in jobs:
+        job.settle()
 
 
 class GroupWriter:
@@ -86,8 +95,7 @@ class GroupWriter:
                     break
                 batch.append(nxt)
             self._run(batch)
-            for job in batch:
-                job.settle()
+            settle_all(batch)
 
     def _run(self, batch: list[Job]) -> None:
         alone = len(batch) == 1

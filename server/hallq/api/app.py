@@ -11,7 +11,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 
 from hallq import __version__, feed, ratelimit, timeouts
-from hallq.api import fastsend, pages
+from hallq.api import fastsend, jsonbody, pages
+from hallq.api.fastlane import FastLane
 from hallq.api.middleware import LimitBody, RateLimit, SecurityHeaders
 from hallq.api.routes import auth, board, desks, halls, health, live, ratings, tickets, users, voice, windows
 from hallq.config import Settings, get_settings
@@ -19,6 +20,7 @@ from hallq.db import Database
 from hallq.errors import HallQError
 from hallq.live import Hub, backend_for_url
 from hallq.live.snapshots import SharedReads
+from hallq.models.requests import TicketCreate
 from hallq.startup import prepare_database
 from hallq.voice import Voice
 from hallq.web import web_root
@@ -129,9 +131,14 @@ def create_app(settings: Settings | None = None, *, freeze_startup: bool = False
         redoc_url=None,
     )
     _install_error_handlers(app)
-    for module in (health, auth, halls, board, tickets, windows, desks, ratings, users, voice, live):
+    # Routes are matched in this order: the health check, then the busiest (issuing, calling).
+    for module in (health, tickets, windows, auth, halls, board, desks, ratings, users, voice, live):
         app.include_router(module.router)
+    jsonbody.document(app, TicketCreate)
     pages.mount(app)
+    # Innermost: the limits and headers below apply to the fast lane too.
+    issuing = ("POST", "/api/halls/{hall}/tickets", tickets.issue_ticket)
+    app.add_middleware(FastLane, owner=app, routes=[issuing])
     app.add_middleware(LimitBody, limit=settings.max_body_bytes)
     app.add_middleware(RateLimit, limiters=ratelimit.limiters_from(settings))
     app.add_middleware(SecurityHeaders)

@@ -47,6 +47,11 @@ async def get_actor(request: Request, db: DbDep, credentials: Credentials) -> Ac
     return await db.read(users.actor_for_token, token=credentials.credentials)
 
 
+async def request_actor(request: Request) -> Actor:
+    """get_actor for a route that takes only the request (the issuing route, see jsonbody.py)."""
+    return await get_actor(request, request.app.state.db, await bearer(request))
+
+
 async def get_staff(actor: Annotated[Actor, Depends(get_actor)]) -> Actor:
     return require_signed_in(actor)
 
