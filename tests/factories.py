@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from hallq import halls, tickets, users
+from hallq import halls, issuing, users
 from hallq.access import Actor
 from hallq.db import Database
 from hallq.models import Role, User
@@ -50,7 +50,7 @@ def admin(db: Database) -> Actor:
 
 def issue(db: Database, hall: str = "main", service: str = "A", who: Actor | None = None, **kw):
     with db.transaction() as session:
-        return tickets.issue_ticket(
+        return issuing.issue_ticket(
             session=session, hall=hall, service=service, actor=who or Actor.public(), **kw
         )
 

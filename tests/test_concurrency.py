@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from hallq import tickets, windows
+from hallq import issuing, windows
 from hallq.access import Actor
 from tests.conftest import PG_URL
 from tests.factories import admin
@@ -42,7 +42,7 @@ def test_threads_issuing_and_calling_at_once_directly_on_the_database(db):
     def issuer(i: int) -> None:
         for n in range(PER_ISSUER):
             service = "ABCD"[(i + n) % 4]
-            db.run_write(tickets.issue_ticket, hall="main", service=service, actor=Actor.public(f"kiosk{i}"))
+            db.run_write(issuing.issue_ticket, hall="main", service=service, actor=Actor.public(f"kiosk{i}"))
             with issued:
                 count[0] += 1
                 issued.notify_all()

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from hallq import tickets, windows
+from hallq import issuing, tickets, windows
 from hallq.access import Actor
 from hallq.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from hallq.models import Priority, Ticket
@@ -136,7 +136,7 @@ def test_no_number_when_every_window_for_the_service_is_closed(db):
 
 def test_issue_records_an_event_with_the_waiting_counts(db):
     issue(db, service="B")
-    result, events = run(db, tickets.issue_ticket, hall="main", service="A", actor=Actor.public("kiosk-1"))
+    result, events = run(db, issuing.issue_ticket, hall="main", service="A", actor=Actor.public("kiosk-1"))
     assert len(events) == 1
     message = json.loads(events[0].text)
     assert message["type"] == "ticket.issued"
@@ -167,10 +167,10 @@ def test_a_guide_gives_a_priority_ticket_with_its_reason(db):
 
 def test_a_retried_confirm_gets_the_same_ticket_not_a_second_number(db):
     first, events = run(
-        db, tickets.issue_ticket, hall="main", service="A", actor=Actor.public(), request_id="k1-7f3a9c"
+        db, issuing.issue_ticket, hall="main", service="A", actor=Actor.public(), request_id="k1-7f3a9c"
     )
     again, replayed = run(
-        db, tickets.issue_ticket, hall="main", service="A", actor=Actor.public(), request_id="k1-7f3a9c"
+        db, issuing.issue_ticket, hall="main", service="A", actor=Actor.public(), request_id="k1-7f3a9c"
     )
     assert (again.number, again.token) == (first.number, first.token)
     assert len(events) == 1 and replayed == []  # nothing new happened: the display hears nothing

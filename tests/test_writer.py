@@ -1,9 +1,14 @@
-"""Group commit hands every outcome back to the event loop that waits for it."""
+"""Group commit: writes batched by kind, a failed batch retried one by one, outcomes handed back."""
 
 import asyncio
 import threading
 
-from hallq.writer import Job, settle_all
+from sqlalchemy import func, select
+
+from hallq import issuing
+from hallq.access import Actor
+from hallq.models import Ticket
+from hallq.writer import Job, _steps, batched, settle_all
 
 
 def running_loop() -> tuple[asyncio.AbstractEventLoop, threading.Thread]:
@@ -62,3 +67,37 @@ def test_a_closed_loop_does_not_keep_the_other_jobs_waiting():
         alive.call_soon_threadsafe(alive.stop)
         t2.join()
         alive.close()
+
+
+def test_writes_of_one_batched_kind_go_together_at_the_first_ones_place():
+    def many(session, orders):
+        return []
+
+    @batched(many)
+    def issue(session):
+        pass
+
+    def call(session):
+        pass
+
+    jobs = [Job(fn, {"n": i}, None, None) for i, fn in enumerate([call, issue, call, issue, issue])]
+    assert [[job.kwargs["n"] for job in step] for step in _steps(jobs)] == [[0], [1, 3, 4], [2]]
+
+
+def test_a_batch_that_fails_as_a_whole_is_run_one_by_one(db, monkeypatch):
+    def broken(session, orders):
+        issuing.issue_many(session=session, orders=orders)  # writes, then fails: all of it undone
+        raise RuntimeError("a bug in the batch path")
+
+    monkeypatch.setattr(issuing.issue_ticket, "many", broken)
+    kiosk = Actor.public("kiosk-1")
+    jobs = [
+        Job(issuing.issue_ticket, {"hall": "main", "service": code, "actor": kiosk}, None, None)
+        for code in ("A", "Z", "A")
+    ]
+    db._writer._run(jobs)
+    assert jobs[0].result.number == "A001" and jobs[2].result.number == "A002"
+    assert jobs[1].error.code == "unknown_service"
+    assert [len(job.events) for job in jobs] == [1, 0, 1]
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Ticket)) == 2

@@ -150,10 +150,10 @@ EVENT_TYPES: tuple[type[LiveEvent], ...] = (
 )
 
 
-_NEXT_SEQ = Statement(
+_NEXT_SEQS = Statement(
     update(Hall)
     .where(Hall.id == bindparam("hall_id"))
-    .values(event_seq=Hall.event_seq + 1)
+    .values(event_seq=Hall.event_seq + bindparam("n"))
     .returning(Hall.event_seq)
 )
 _EVENT_COLUMNS = ("hall_id", "seq", "type", "at", "actor_id", "actor", "ticket_id", "window_id", "payload")
@@ -171,33 +171,53 @@ def record(
 ) -> Published:
     """Append the event to the log under the hall's next seq, and queue it for after the commit.
 
-    An event with a `waiting` field gets each service's waiting count filled in here, after the
-    hall's row lock is taken: only then are all earlier commits of the hall visible, so the
-    counts in seq order are exact, whatever other processes are doing.
+    An event with a `waiting` field gets each service's waiting count filled in here. Every
+    write takes the hall's row lock first (layout.load_layout), so all earlier commits of the
+    hall are visible by now: the counts in seq order are exact, whatever other processes do.
+    """
+    if "waiting" in type(event).model_fields:
+        event.waiting = halls.waiting_counts(session, hall, halls.today(hall.hall.timezone))
+    return record_many(session, hall, [(event, actor, ticket_id, window_id)])[0]
+
+
+def record_many(
+    session: Session, hall: Layout, entries: list[tuple[LiveEvent, Actor, int | None, int | None]]
+) -> list[Published]:
+    """Append (event, actor, ticket_id, window_id) entries under consecutive seqs, in order.
+
+    The caller fills in any `waiting` counts (issuing.py knows them for each ticket of a batch).
     """
     hall_id = hall.hall.id
-    # This row lock also orders the hall's commits, so seq order is commit order.
-    seq = _NEXT_SEQ.scalar(session, {"hall_id": hall_id})
+    # This row update also orders the hall's commits, so seq order is commit order.
+    last = _NEXT_SEQS.scalar(session, {"hall_id": hall_id, "n": len(entries)})
     at = clock.now()
-    if "waiting" in type(event).model_fields:
-        event.waiting = halls.waiting_counts(session, hall, halls.today(hall.hall.timezone, at))
-    message = {"type": event.type, "seq": seq, "hall": hall.hall.slug, "at": at.isoformat()}
-    message.update(event.model_dump(mode="json"))
-    text = json.dumps(message, ensure_ascii=False, separators=(",", ":"))
-    _INSERT_EVENT.run(
-        session,
-        {
-            "hall_id": hall_id,
-            "seq": seq,
-            "type": event.type,
-            "at": at,
-            "actor_id": actor.user_id,
-            "actor": actor.name[:60],
-            "ticket_id": ticket_id,
-            "window_id": window_id,
-            "payload": text,
-        },
-    )
-    published = Published(hall_id, seq, text)
-    session.info.setdefault(OUTBOX, []).append(published)
+    stamp = at.isoformat()
+    outbox = session.info.setdefault(OUTBOX, [])
+    published = []
+    for seq, (event, actor, ticket_id, window_id) in enumerate(entries, start=last - len(entries) + 1):
+        head = {"type": event.type, "seq": seq, "hall": hall.hall.slug, "at": stamp}
+        text = _message(head, event)
+        _INSERT_EVENT.run(
+            session,
+            {
+                "hall_id": hall_id,
+                "seq": seq,
+                "type": event.type,
+                "at": at,
+                "actor_id": actor.user_id,
+                "actor": actor.name[:60],
+                "ticket_id": ticket_id,
+                "window_id": window_id,
+                "payload": text,
+            },
+        )
+        published.append(Published(hall_id, seq, text))
+    outbox.extend(published)
     return published
+
+
+def _message(head: dict, event: LiveEvent) -> str:
+    """The event as one JSON object: its type, seq, hall and time first, then its own fields."""
+    body = event.model_dump_json()
+    text = json.dumps(head, ensure_ascii=False, separators=(",", ":"))
+    return text if body == "{}" else text[:-1] + "," + body[1:]

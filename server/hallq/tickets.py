@@ -1,36 +1,22 @@
-"""Issuing numbered tickets (取号) and looking them up.
+"""Tickets after they are issued (issuing.py): their place in the queue, and looking them up.
 
-Numbering: prefix letter + zero-padded sequence per hall, service and local day. The sequence
-comes from one counter row bumped by an atomic upsert inside the issuing transaction, so two
-kiosks (or two server processes) can never get the same number, and a failed issue rolls the
-counter back with it: numbers have no gaps. A unique constraint on the number is the backstop.
-
-Issuing is the hottest write of a hall, so it runs six prepared statements and builds its
-answer from what they return instead of reading the ticket back.
+The per-day counter row of each service holds the last number given out and how many wait;
+the statements that move it live here, because issuing, calling, transferring and cancelling
+all do.
 """
 
 import re
-import secrets
-from dataclasses import dataclass
-from datetime import date, datetime
 
-from sqlalchemy import and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from hallq import clock, halls, layout
-from hallq.access import ISSUERS, Actor, require_role
-from hallq.errors import Conflict, Invalid, NotFound
-from hallq.events import TicketIssued, record
-from hallq.fastsql import Statement
+from hallq import layout
+from hallq.errors import Invalid, NotFound
 from hallq.layout import Layout
 from hallq.models import (
-    RANK_NORMAL,
-    RANK_PRIORITY,
     DailyCounter,
     Hall,
-    Priority,
-    PriorityReason,
     Ticket,
     TicketStatus,
     User,
@@ -38,20 +24,18 @@ from hallq.models import (
 from hallq.models.public import StaffTicket, TicketPublic
 
 PHONE = re.compile(r"^1[3-9]\d{9}$")
-CLOSED_MESSAGES = {
-    "inactive": "this service is not offered now",
-    "hall_closed": "the hall is not issuing numbers now (outside opening hours)",
-    "cap_reached": "today's numbers for this service are all taken",
-    "no_window_open": "no window serving this service is open",
-}
 
 
-def _counter_upsert(insert_fn, *, issue: bool):
-    """+1 waiting for a (hall, service, day), and when issuing also the next number, in one statement."""
-    first = {"last": 1 if issue else 0, "waiting": 1}
-    bump = {"waiting": DailyCounter.waiting + 1}
+def counter_upsert(insert_fn, *, issue: bool):
+    """+n waiting for a (hall, service, day), and when issuing n numbers more, in one statement.
+
+    Returns the counter's `last` number after the change.
+    """
+    n = bindparam("n")
+    first = {"last": n if issue else 0, "waiting": n}
+    bump = {"waiting": DailyCounter.waiting + n}
     if issue:
-        bump["last"] = DailyCounter.last + 1
+        bump["last"] = DailyCounter.last + n
     return (
         insert_fn(DailyCounter)
         .values(
@@ -66,8 +50,7 @@ def _counter_upsert(insert_fn, *, issue: bool):
 
 
 _DIALECTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
-_NEXT_NUMBER = {name: Statement(_counter_upsert(fn, issue=True)) for name, fn in _DIALECTS.items()}
-_ONE_MORE_WAITING = {name: _counter_upsert(fn, issue=False) for name, fn in _DIALECTS.items()}
+_ONE_MORE_WAITING = {name: counter_upsert(fn, issue=False) for name, fn in _DIALECTS.items()}
 _ONE_LESS_WAITING = (
     update(DailyCounter)
     .where(
@@ -79,43 +62,7 @@ _ONE_LESS_WAITING = (
 )
 
 
-@dataclass(slots=True)
-class NewTicket:
-    """A ticket being issued: the columns of its row, without the ORM's bookkeeping (it is written once)."""
-
-    hall_id: int
-    service_id: int
-    number: str
-    business_day: date
-    priority: str
-    queue_rank: int
-    phone: str | None
-    token: str
-    issued_at: datetime
-    issued_by_id: int | None
-    priority_reason: str | None = None
-    status: str = TicketStatus.waiting
-    id: int | None = None
-    window_id: int | None = None
-    called_at: datetime | None = None
-    finished_at: datetime | None = None
-    clerk_id: int | None = None
-    recall_count: int = 0
-    transfer_count: int = 0
-    target_window_id: int | None = None
-    request_id: str | None = None
-
-
-_NEW_COLUMNS = [f for f in NewTicket.__slots__ if f != "id"]
-_INSERT_TICKET = Statement(
-    insert(Ticket).values({c: bindparam(c) for c in _NEW_COLUMNS}).returning(Ticket.id)
-)
 _BY_TOKEN = select(Ticket).where(Ticket.token == bindparam("token"))
-_BY_REQUEST = Statement(
-    select(Ticket.id, Ticket.service_id).where(
-        Ticket.hall_id == bindparam("hall_id"), Ticket.request_id == bindparam("rid")
-    )
-)
 
 
 def normalize_phone(phone: str | None) -> str | None:
@@ -135,7 +82,7 @@ def normalize_phone(phone: str | None) -> str | None:
 def joins_queue(session: Session, ticket: Ticket) -> None:
     """A ticket starts waiting for its service (transferred there)."""
     conn = session.connection()
-    params = {"hall_id": ticket.hall_id, "service_id": ticket.service_id, "day": ticket.business_day}
+    params = {"hall_id": ticket.hall_id, "service_id": ticket.service_id, "day": ticket.business_day, "n": 1}
     conn.execute(_ONE_MORE_WAITING[conn.dialect.name], params)
 
 
@@ -202,73 +149,6 @@ def to_public(
         priority_reason=ticket.priority_reason,
         arrived_at=getattr(ticket, "arrived_at", None),  # a ticket just issued has none
     )
-
-
-def issue_ticket(
-    *,
-    session: Session,
-    hall: str,
-    service: str,
-    actor: Actor,
-    priority: Priority = Priority.normal,
-    phone: str | None = None,
-    priority_reason: PriorityReason | None = None,
-    request_id: str | None = None,
-    moment: datetime | None = None,
-) -> TicketPublic:
-    """Take a number for a service. Public, except that priority tickets need a guide, manager or admin.
-
-    A request_id already seen in this hall gets the ticket issued for it back, not a second one.
-    """
-    place = layout.load_layout(session, hall, lock=True)
-    svc = place.service(service)
-    if priority == Priority.priority:
-        require_role(actor, ISSUERS, "issue priority tickets")
-    elif priority_reason is not None:
-        raise Invalid("a priority reason goes with a priority ticket", code="reason_without_priority")
-    if request_id is not None:
-        # Race-free: the hall row is locked, so a retry waits until the first try committed.
-        earlier = _BY_REQUEST.all(session, {"hall_id": place.hall.id, "rid": request_id})
-        if earlier:
-            ticket_id, service_id = earlier[0]
-            if service_id != svc.id:
-                raise Conflict("this request_id was used for another service", code="request_id_reused")
-            return to_public(session, place, session.get(Ticket, ticket_id), staff=actor.user_id is not None)
-    phone = normalize_phone(phone)
-    moment = moment or clock.now()
-    day = halls.today(place.hall.timezone, moment)
-    # The cap is checked against the counter itself below; here only the other reasons.
-    reason = halls.closed_reason(place, svc, issued=0, moment=moment)
-    if reason:
-        raise Conflict(CLOSED_MESSAGES[reason], code=reason)
-    params = {"hall_id": place.hall.id, "service_id": svc.id, "day": day}
-    seq = _NEXT_NUMBER[session.get_bind().dialect.name].scalar(session, params)
-    if svc.daily_cap is not None and seq > svc.daily_cap:
-        raise Conflict(CLOSED_MESSAGES["cap_reached"], code="cap_reached")
-    if seq >= 10**svc.number_width:
-        raise Conflict(
-            f"service {svc.code} has run out of {svc.number_width}-digit numbers today", code="cap_reached"
-        )
-    ticket = NewTicket(
-        hall_id=place.hall.id,
-        service_id=svc.id,
-        number=f"{svc.code}{seq:0{svc.number_width}d}",
-        business_day=day,
-        priority=priority,
-        queue_rank=RANK_PRIORITY if priority == Priority.priority else RANK_NORMAL,
-        phone=phone,
-        token=secrets.token_urlsafe(16),
-        issued_at=moment,
-        issued_by_id=actor.user_id,
-        priority_reason=priority_reason,
-        request_id=request_id,
-    )
-    ticket.id = _INSERT_TICKET.scalar(session, {c: getattr(ticket, c) for c in _NEW_COLUMNS})
-    event = TicketIssued(ticket=place.brief(ticket))
-    record(session, place, event, actor=actor, ticket_id=ticket.id)
-    # A normal ticket is the last of its service's queue: all the others waiting are ahead.
-    ahead = event.waiting[svc.code] - 1 if ticket.queue_rank == RANK_NORMAL else None
-    return to_public(session, place, ticket, staff=actor.user_id is not None, ahead=ahead)
 
 
 def ticket_by_token(*, session: Session, token: str) -> TicketPublic:

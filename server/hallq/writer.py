@@ -6,6 +6,9 @@ queue, runs each inside its own SAVEPOINT, and commits them together: a write th
 rolls back to its savepoint alone, so the others are unaffected. Nobody's write is
 acknowledged before the batch's commit succeeds, and a failed commit fails the whole batch.
 With one write waiting, there is no savepoint and no extra cost.
+
+A write marked `batched(many)` (issuing a ticket) goes further: all such writes of a batch are
+handed to `many` together, which does in a few statements what each would do on its own.
 """
 
 import asyncio
@@ -14,13 +17,39 @@ import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import Session
 
 log = logging.getLogger("hallq.db")
 OUTBOX = "hallq.outbox"
 MAX_BATCH = 64
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What one write of a batched kind came to: its result and events, or the error that refused it."""
+
+    result: Any = None
+    error: BaseException | None = None
+    events: list = field(default_factory=list)
+
+
+def batched(many: Callable[..., list[Outcome]]) -> Callable[[F], F]:
+    """Mark a write the writer may run together with others of its kind.
+
+    `many(session=…, orders=[kwargs, …])` must do what each call would, in order, and answer
+    one Outcome per order; an exception from it undoes the lot, and they run one by one instead.
+    """
+
+    def mark(fn: F) -> F:
+        fn.many = many
+        return fn
+
+    return mark
 
 
 @dataclass
@@ -102,8 +131,11 @@ class GroupWriter:
         try:
             with self._make_session() as session:
                 session.begin()
-                for job in batch:
-                    self._run_one(session, job, savepoint=not alone)
+                for step in _steps(batch):
+                    if len(step) == 1:
+                        self._run_one(session, step[0], savepoint=not alone)
+                    else:
+                        self._run_many(session, step)
                 if (
                     alone
                     and batch[0].error is not None
@@ -118,6 +150,27 @@ class GroupWriter:
                 if job.error is None:
                     job.error = exc
                 job.events = []
+
+    def _run_many(self, session: Session, jobs: list[Job]) -> None:
+        outbox = session.info.setdefault(OUTBOX, [])
+        mark = len(outbox)
+        driver = session.connection().connection.driver_connection
+        driver.execute("SAVEPOINT hallq_many")
+        try:
+            outcomes = jobs[0].fn.many(session=session, orders=[job.kwargs for job in jobs])
+            session.flush()
+        except Exception as exc:  # no single order explains it: undo them all, then go one by one
+            log.info("batched writes fell back to one by one: %s", exc)
+            del outbox[mark:]
+            driver.execute("ROLLBACK TO SAVEPOINT hallq_many")
+            driver.execute("RELEASE SAVEPOINT hallq_many")
+            session.expire_all()
+            for job in jobs:
+                self._run_one(session, job, savepoint=True)
+            return
+        driver.execute("RELEASE SAVEPOINT hallq_many")
+        for job, outcome in zip(jobs, outcomes, strict=True):
+            job.result, job.error, job.events = outcome.result, outcome.error, outcome.events
 
     @staticmethod
     def _run_one(session: Session, job: Job, *, savepoint: bool) -> None:
@@ -143,3 +196,19 @@ class GroupWriter:
         if driver is not None:
             driver.execute("RELEASE SAVEPOINT hallq_job")
         job.events = outbox[mark:]
+
+
+def _steps(batch: list[Job]) -> list[list[Job]]:
+    """The batch in order, except that writes of one batched kind go together, at the first one's place."""
+    steps: list[list[Job]] = []
+    together: dict[Any, list[Job]] = {}
+    for job in batch:
+        many = getattr(job.fn, "many", None)
+        if many is None:
+            steps.append([job])
+        elif many in together:
+            together[many].append(job)
+        else:
+            together[many] = [job]
+            steps.append(together[many])
+    return steps

@@ -3,7 +3,7 @@ from functools import partial
 import anyio
 from fastapi import APIRouter, Request, Response
 
-from hallq import printing, tickets
+from hallq import issuing, printing, tickets
 from hallq.api import jsonbody
 from hallq.api.deps import DbDep, SettingsDep, request_actor
 from hallq.api.errors import AUTH, BAD_INPUT, CONFLICT, NOT_FOUND, PRINTER, RATE, responses
@@ -35,7 +35,7 @@ async def issue_ticket(hall: str, request: Request) -> Response:
     body = jsonbody.parse(TicketCreate, await request.body(), request.headers.get("content-type"))
     actor = await request_actor(request)
     ticket = await request.app.state.db.write(
-        tickets.issue_ticket,
+        issuing.issue_ticket,
         hall=hall,
         service=body.service,
         priority=body.priority,
