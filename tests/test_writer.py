@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from hallq import issuing
 from hallq.access import Actor
 from hallq.models import Ticket
-from hallq.writer import Job, _steps, batched, settle_all
+from hallq.writer import Job, _steps, batched, execute, settle_all
 
 
 def running_loop() -> tuple[asyncio.AbstractEventLoop, threading.Thread]:
@@ -95,7 +95,8 @@ def test_a_batch_that_fails_as_a_whole_is_run_one_by_one(db, monkeypatch):
         Job(issuing.issue_ticket, {"hall": "main", "service": code, "actor": kiosk}, None, None)
         for code in ("A", "Z", "A")
     ]
-    db._writer._run(jobs)
+    with db.transaction() as session:
+        assert execute(session, jobs)
     assert jobs[0].result.number == "A001" and jobs[2].result.number == "A002"
     assert jobs[1].error.code == "unknown_service"
     assert [len(job.events) for job in jobs] == [1, 0, 1]

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from hallq.loopwriter import LoopWriter
 from hallq.writer import OUTBOX, GroupWriter, Job
 
 T = TypeVar("T")
@@ -83,9 +84,9 @@ class Checkpointer:
 class Database:
     """Where every read and write of HallQ goes through.
 
-    SQLite allows one writer at a time, so one thread does all writes of this process and
-    writers queue in Python instead of spinning on a busy lock. PostgreSQL serialises with row
-    locks, so writes run in parallel there.
+    SQLite allows one writer at a time, so the event loop runs this process's writes in
+    batches (loopwriter.py) and writers queue in Python instead of spinning on a busy lock.
+    PostgreSQL serialises with row locks, so writer threads run batches in parallel there.
     """
 
     def __init__(self, url: str, *, publish: Publish | None = None, write_threads: int = 8):
@@ -95,7 +96,6 @@ class Database:
             self.engine = _sqlite_engine(url, immediate=False)
             self.write_engine = _sqlite_engine(url, immediate=True)
             self._checkpointer = Checkpointer(self.engine)
-            write_threads = 1
         else:
             # A database that goes away must fail requests quickly (503), not hang them: short
             # connect timeout, TCP keepalives to notice a dead link, and a ping before reuse.
@@ -113,7 +113,14 @@ class Database:
             self.write_engine = self.engine
             self._checkpointer = None
         self._publish = publish
-        self._writer = GroupWriter(lambda: Session(self.write_engine, expire_on_commit=False), write_threads)
+        self._writer = (
+            LoopWriter(self._write_session)
+            if self.is_sqlite
+            else GroupWriter(self._write_session, write_threads)
+        )
+
+    def _write_session(self) -> Session:
+        return Session(self.write_engine, expire_on_commit=False)
 
     def set_publisher(self, publish: Publish | None) -> None:
         self._publish = publish

@@ -1,4 +1,4 @@
-"""Group commit: the writer threads run queued writes in batches, one transaction per batch.
+"""Group commit: queued writes run in batches, one transaction per batch.
 
 A commit is the expensive part of a write (SQLite with synchronous=FULL waits for the disk).
 When many kiosks and windows write at once, the writer takes every write waiting in the
@@ -9,6 +9,9 @@ With one write waiting, there is no savepoint and no extra cost.
 
 A write marked `batched(many)` (issuing a ticket) goes further: all such writes of a batch are
 handed to `many` together, which does in a few statements what each would do on its own.
+
+`execute` runs a batch inside a transaction; who runs it differs by database. PostgreSQL:
+GroupWriter's threads, since each statement waits on the network. SQLite: loopwriter.py.
 """
 
 import asyncio
@@ -90,6 +93,8 @@ def _settle(jobs: list[Job]) -> None:
 
 
 class GroupWriter:
+    """Writer threads: each takes the writes waiting in the queue as one batch."""
+
     def __init__(self, make_session: Callable[[], Session], threads: int) -> None:
         self._make_session = make_session
         self._queue: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
@@ -127,75 +132,83 @@ class GroupWriter:
             settle_all(batch)
 
     def _run(self, batch: list[Job]) -> None:
-        alone = len(batch) == 1
         try:
             with self._make_session() as session:
                 session.begin()
-                for step in _steps(batch):
-                    if len(step) == 1:
-                        self._run_one(session, step[0], savepoint=not alone)
-                    else:
-                        self._run_many(session, step)
-                if (
-                    alone
-                    and batch[0].error is not None
-                    and not getattr(batch[0].error, "keep_changes", False)
-                ):
+                if execute(session, batch):
+                    session.commit()
+                else:
                     session.rollback()
-                    return
-                session.commit()
         except Exception as exc:  # the commit (or the connection) failed: nothing of the batch stands
-            log.warning("write batch of %d failed: %s", len(batch), exc)
-            for job in batch:
-                if job.error is None:
-                    job.error = exc
-                job.events = []
+            fail(batch, exc)
 
-    def _run_many(self, session: Session, jobs: list[Job]) -> None:
-        outbox = session.info.setdefault(OUTBOX, [])
-        mark = len(outbox)
-        driver = session.connection().connection.driver_connection
-        driver.execute("SAVEPOINT hallq_many")
-        try:
-            outcomes = jobs[0].fn.many(session=session, orders=[job.kwargs for job in jobs])
-            session.flush()
-        except Exception as exc:  # no single order explains it: undo them all, then go one by one
-            log.info("batched writes fell back to one by one: %s", exc)
-            del outbox[mark:]
-            driver.execute("ROLLBACK TO SAVEPOINT hallq_many")
-            driver.execute("RELEASE SAVEPOINT hallq_many")
-            session.expire_all()
-            for job in jobs:
-                self._run_one(session, job, savepoint=True)
-            return
-        driver.execute("RELEASE SAVEPOINT hallq_many")
-        for job, outcome in zip(jobs, outcomes, strict=True):
-            job.result, job.error, job.events = outcome.result, outcome.error, outcome.events
 
-    @staticmethod
-    def _run_one(session: Session, job: Job, *, savepoint: bool) -> None:
-        outbox = session.info.setdefault(OUTBOX, [])
-        mark = len(outbox)
-        # Plain SQL savepoints: SQLAlchemy's nested transactions cost more than the write itself.
-        driver = session.connection().connection.driver_connection if savepoint else None
-        if driver is not None:
-            driver.execute("SAVEPOINT hallq_job")
-        try:
-            job.result = job.fn(session=session, **job.kwargs)
-            session.flush()
-        except Exception as exc:
+def execute(session: Session, batch: list[Job]) -> bool:
+    """Run the batch's writes in the session's transaction. False: roll back instead of committing."""
+    alone = len(batch) == 1
+    for step in _steps(batch):
+        if len(step) == 1:
+            _run_one(session, step[0], savepoint=not alone)
+        else:
+            _run_many(session, step)
+    error = batch[0].error
+    return not (alone and error is not None and not getattr(error, "keep_changes", False))
+
+
+def fail(batch: list[Job], exc: BaseException) -> None:
+    """The transaction itself failed (begin, commit, connection): no write of the batch stands."""
+    log.warning("write batch of %d failed: %s", len(batch), exc)
+    for job in batch:
+        if job.error is None:
             job.error = exc
-            del outbox[mark:]
-            if driver is not None:
-                if not getattr(exc, "keep_changes", False):
-                    driver.execute("ROLLBACK TO SAVEPOINT hallq_job")
-                    # What the session holds may predate the rollback: read it again when needed.
-                    session.expire_all()
-                driver.execute("RELEASE SAVEPOINT hallq_job")
-            return
+        job.events = []
+
+
+def _run_many(session: Session, jobs: list[Job]) -> None:
+    outbox = session.info.setdefault(OUTBOX, [])
+    mark = len(outbox)
+    driver = session.connection().connection.driver_connection
+    driver.execute("SAVEPOINT hallq_many")
+    try:
+        outcomes = jobs[0].fn.many(session=session, orders=[job.kwargs for job in jobs])
+        session.flush()
+    except Exception as exc:  # no single order explains it: undo them all, then go one by one
+        log.info("batched writes fell back to one by one: %s", exc)
+        del outbox[mark:]
+        driver.execute("ROLLBACK TO SAVEPOINT hallq_many")
+        driver.execute("RELEASE SAVEPOINT hallq_many")
+        session.expire_all()
+        for job in jobs:
+            _run_one(session, job, savepoint=True)
+        return
+    driver.execute("RELEASE SAVEPOINT hallq_many")
+    for job, outcome in zip(jobs, outcomes, strict=True):
+        job.result, job.error, job.events = outcome.result, outcome.error, outcome.events
+
+
+def _run_one(session: Session, job: Job, *, savepoint: bool) -> None:
+    outbox = session.info.setdefault(OUTBOX, [])
+    mark = len(outbox)
+    # Plain SQL savepoints: SQLAlchemy's nested transactions cost more than the write itself.
+    driver = session.connection().connection.driver_connection if savepoint else None
+    if driver is not None:
+        driver.execute("SAVEPOINT hallq_job")
+    try:
+        job.result = job.fn(session=session, **job.kwargs)
+        session.flush()
+    except Exception as exc:
+        job.error = exc
+        del outbox[mark:]
         if driver is not None:
+            if not getattr(exc, "keep_changes", False):
+                driver.execute("ROLLBACK TO SAVEPOINT hallq_job")
+                # What the session holds may predate the rollback: read it again when needed.
+                session.expire_all()
             driver.execute("RELEASE SAVEPOINT hallq_job")
-        job.events = outbox[mark:]
+        return
+    if driver is not None:
+        driver.execute("RELEASE SAVEPOINT hallq_job")
+    job.events = outbox[mark:]
 
 
 def _steps(batch: list[Job]) -> list[list[Job]]:
