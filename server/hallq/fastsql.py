@@ -37,9 +37,14 @@ class Statement:
         driver, dialect = _driver(session)
         sql, order, constants = self._for(dialect)
         sqlite = dialect.name == "sqlite"
-        values = {**constants, **{k: bind(v, sqlite) for k, v in params.items()}}
+        if constants:
+            params = {**constants, **params}
+        if order is not None:
+            values = map(params.__getitem__, order)
+            args = tuple([v if type(v) in _PLAIN else bind(v, sqlite) for v in values])
+        else:
+            args = {k: v if type(v) in _PLAIN else bind(v, sqlite) for k, v in params.items()}
         cursor = driver.cursor()
-        args = tuple(values[k] for k in order) if order is not None else values
         try:
             cursor.execute(sql, args)
         except dialect.loaded_dbapi.Error as exc:
@@ -83,7 +88,8 @@ def bind(value: Any, sqlite: bool) -> Any:
         return value.value
     if isinstance(value, datetime):
         value = value.astimezone(UTC).replace(tzinfo=None)
-        return value.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else value
+        # SQLAlchemy's SQLite text form, "%Y-%m-%d %H:%M:%S.%f" (isoformat makes it 5x faster).
+        return value.isoformat(" ", "microseconds") if sqlite else value
     if isinstance(value, date) and sqlite:
         return value.isoformat()
     return value

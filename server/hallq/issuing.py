@@ -286,5 +286,5 @@ def _record_issued(session: Session, place: Layout, issued: list[tuple[NewTicket
         # A normal ticket is the last of its service's queue: all the others waiting are ahead.
         ahead = event[0].waiting[code] - 1 if ticket.queue_rank == RANK_NORMAL else None
         staff = order["actor"].user_id is not None
-        outcome.result = to_public(session, place, ticket, staff=staff, ahead=ahead)
+        outcome.result = to_public(session, place, ticket, staff=staff, ahead=ahead, brief=event[0].ticket)
         outcome.events = [message]

@@ -21,7 +21,7 @@ from hallq.models import (
     TicketStatus,
     User,
 )
-from hallq.models.public import StaffTicket, TicketPublic
+from hallq.models.public import StaffTicket, TicketBrief, TicketPublic
 
 PHONE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -123,10 +123,17 @@ def ahead_of(session: Session, ticket: Ticket) -> int:
 
 
 def to_public(
-    session: Session, hall: Layout, ticket: Ticket, *, staff: bool = False, ahead: int | None = None
+    session: Session,
+    hall: Layout,
+    ticket: Ticket,
+    *,
+    staff: bool = False,
+    ahead: int | None = None,
+    brief: TicketBrief | None = None,
 ) -> TicketPublic:
+    """The ticket as its holder (or staff) see it; `brief`, when the caller has it, saves making it again."""
     service = hall.service_by_id[ticket.service_id]
-    fields = hall.brief(ticket).model_dump()
+    fields = (brief or hall.brief(ticket)).model_dump()
     fields.update(
         service_name=service.name,
         service_name_en=service.name_en,
