@@ -94,9 +94,15 @@ def anyio_backend():
 def pytest_collection_modifyitems(config, items):
     """Browser tests last: Playwright keeps an event loop running for the rest of the session,
     which the asyncio tests cannot share. PostgreSQL-only tests run in the PostgreSQL pass of
-    scripts/test.sh; in the SQLite pass they are deselected, and said so (never silently)."""
+    scripts/test.sh; in the SQLite pass they are deselected, and said so (never silently).
+    SQLite-only tests (its own writer) are deselected the same way in the PostgreSQL pass."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
     if PG_URL:
+        sqlite_only = [item for item in items if item.get_closest_marker("sqlite")]
+        if sqlite_only:
+            config.hook.pytest_deselected(items=sqlite_only)
+            items[:] = [item for item in items if not item.get_closest_marker("sqlite")]
+            print(f"\n{len(sqlite_only)} SQLite-only tests deselected in this PostgreSQL pass")
         return
     if os.environ.get("CI") == "true" and os.environ.get("HALLQ_TEST_REQUIRE_PG") == "true":
         raise pytest.UsageError(

@@ -12,9 +12,8 @@ from hallq import issuing
 from hallq.access import Actor
 from hallq.errors import NotFound
 from hallq.models import Ticket
-from tests.conftest import PG_URL
 
-pytestmark = pytest.mark.skipif(bool(PG_URL), reason="SQLite's writer; PostgreSQL has writer threads")
+pytestmark = pytest.mark.sqlite  # PostgreSQL has writer threads instead
 
 
 def issue(db, service: str = "A", kiosk: str = "kiosk-1"):
