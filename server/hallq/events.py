@@ -193,12 +193,11 @@ def record_many(
     at = clock.now()
     stamp = at.isoformat()
     outbox = session.info.setdefault(OUTBOX, [])
-    published = []
+    published, rows = [], []
     for seq, (event, actor, ticket_id, window_id) in enumerate(entries, start=last - len(entries) + 1):
         head = {"type": event.type, "seq": seq, "hall": hall.hall.slug, "at": stamp}
         text = _message(head, event)
-        _INSERT_EVENT.run(
-            session,
+        rows.append(
             {
                 "hall_id": hall_id,
                 "seq": seq,
@@ -209,9 +208,10 @@ def record_many(
                 "ticket_id": ticket_id,
                 "window_id": window_id,
                 "payload": text,
-            },
+            }
         )
         published.append(Published(hall_id, seq, text))
+    _INSERT_EVENT.many(session, rows)
     outbox.extend(published)
     return published
 

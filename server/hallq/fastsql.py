@@ -34,19 +34,32 @@ class Statement:
 
     def run(self, session: Session, params: dict[str, Any]):
         """Execute in the session's transaction; returns the DBAPI cursor."""
+        return self._execute(session, [params], many=False)
+
+    def many(self, session: Session, rows: list[dict[str, Any]]) -> None:
+        """Execute once per row (executemany: one statement prepared, the rows bound in C)."""
+        if rows:
+            self._execute(session, rows, many=True).close()
+
+    def _execute(self, session: Session, rows: list[dict[str, Any]], *, many: bool):
         driver, dialect = _driver(session)
         sql, order, constants = self._for(dialect)
         sqlite = dialect.name == "sqlite"
-        if constants:
-            params = {**constants, **params}
-        if order is not None:
-            values = map(params.__getitem__, order)
-            args = tuple([v if type(v) in _PLAIN else bind(v, sqlite) for v in values])
-        else:
-            args = {k: v if type(v) in _PLAIN else bind(v, sqlite) for k, v in params.items()}
+        args = []
+        for params in rows:
+            if constants:
+                params = {**constants, **params}
+            if order is not None:
+                values = map(params.__getitem__, order)
+                args.append(tuple([v if type(v) in _PLAIN else bind(v, sqlite) for v in values]))
+            else:
+                args.append({k: v if type(v) in _PLAIN else bind(v, sqlite) for k, v in params.items()})
         cursor = driver.cursor()
         try:
-            cursor.execute(sql, args)
+            if many:
+                cursor.executemany(sql, args)
+            else:
+                cursor.execute(sql, args[0])
         except dialect.loaded_dbapi.Error as exc:
             # Raised as SQLAlchemy would, so the API maps it like any other (409, 422, 503).
             raise DBAPIError.instance(sql, args, exc, dialect.loaded_dbapi.Error, dialect=dialect) from exc
