@@ -18,7 +18,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from hallq import clock, halls, layout
@@ -29,7 +28,7 @@ from hallq.fastsql import Statement
 from hallq.layout import Layout
 from hallq.models import RANK_NORMAL, RANK_PRIORITY, DailyCounter, Priority, PriorityReason, Ticket
 from hallq.models.public import TicketPublic
-from hallq.tickets import counter_upsert, normalize_phone, to_public
+from hallq.tickets import counter_upserts, normalize_phone, to_public
 from hallq.writer import Outcome, batched
 
 CLOSED_MESSAGES = {
@@ -39,8 +38,7 @@ CLOSED_MESSAGES = {
     "no_window_open": "no window serving this service is open",
 }
 
-_DIALECTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
-_TAKE_NUMBERS = {name: Statement(counter_upsert(fn, issue=True)) for name, fn in _DIALECTS.items()}
+_TAKE_NUMBERS = {name: Statement(stmt) for name, stmt in counter_upserts(issue=True).items()}
 _GIVE_BACK = Statement(
     update(DailyCounter)
     .where(
@@ -224,7 +222,9 @@ def _number(session: Session, place: Layout, fresh: list[tuple[dict, Outcome]]):
         svc = place.service_by_id[service_id]
         key = {"hall_id": place.hall.id, "service_id": service_id, "day": day}
         last = take.scalar(session, {**key, "n": len(members)})
-        limit = min(svc.daily_cap or 10**svc.number_width - 1, 10**svc.number_width - 1)
+        limit = 10**svc.number_width - 1
+        if svc.daily_cap is not None:
+            limit = min(limit, svc.daily_cap)
         over = min(len(members), last - limit) if last > limit else 0
         if over:  # give back the numbers past the limit: no gaps
             _GIVE_BACK.run(session, {**key, "n": over})

@@ -26,6 +26,14 @@ from hallq.models.public import StaffTicket, TicketBrief, TicketPublic
 PHONE = re.compile(r"^1[3-9]\d{9}$")
 
 
+_INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+
+
+def counter_upserts(*, issue: bool) -> dict:
+    """counter_upsert for each dialect (an upsert is written in each database's own words)."""
+    return {name: counter_upsert(fn, issue=issue) for name, fn in _INSERTS.items()}
+
+
 def counter_upsert(insert_fn, *, issue: bool):
     """+n waiting for a (hall, service, day), and when issuing n numbers more, in one statement.
 
@@ -49,8 +57,7 @@ def counter_upsert(insert_fn, *, issue: bool):
     )
 
 
-_DIALECTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
-_ONE_MORE_WAITING = {name: counter_upsert(fn, issue=False) for name, fn in _DIALECTS.items()}
+_ONE_MORE_WAITING = counter_upserts(issue=False)
 _ONE_LESS_WAITING = (
     update(DailyCounter)
     .where(

@@ -9,12 +9,12 @@ rate limit and security headers, so those still apply; every other request passe
 The route stays declared on the FastAPI router as well: that is where /docs gets it from.
 """
 
-import re
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import compile_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 Endpoint = Callable[..., Awaitable[Response]]
@@ -24,16 +24,18 @@ class FastLane:
     def __init__(self, app: ASGIApp, owner: FastAPI, routes: list[tuple[str, str, Endpoint]]) -> None:
         self.app = app
         self.owner = owner  # whose exception handlers turn errors into responses
-        self.routes = [(method, _pattern(path), endpoint) for method, path, endpoint in routes]
+        # Paths compiled as Starlette compiles them, parameters converted by its own convertors.
+        self.routes = [(method, *compile_path(path)[::2], endpoint) for method, path, endpoint in routes]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            for method, pattern, endpoint in self.routes:
+            for method, pattern, convertors, endpoint in self.routes:
                 match = pattern.match(scope["path"]) if scope["method"] == method else None
                 if match:
+                    params = {k: convertors[k].convert(v) for k, v in match.groupdict().items()}
                     request = Request(scope, receive, send)
                     try:
-                        response = await endpoint(request=request, **match.groupdict())
+                        response = await endpoint(request=request, **params)
                     except Exception as exc:
                         response = await self._answer(request, exc)
                     await response(scope, receive, send)
@@ -47,8 +49,3 @@ class FastLane:
             if cls in handlers:
                 return await handlers[cls](request, exc)
         raise exc
-
-
-def _pattern(path: str) -> re.Pattern:
-    """`/api/halls/{hall}/tickets` → a pattern with one named group per path segment parameter."""
-    return re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path) + "$")
