@@ -6,6 +6,7 @@ The docstrings here are the documentation: docs/api.md is checked against them.
 """
 
 import json
+import re
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -33,6 +34,12 @@ class Published:
 
 class LiveEvent(BaseModel):
     type: ClassVar[str]
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        if not re.fullmatch(r"[a-z_]+\.[a-z_]+", cls.type):  # _message writes it into JSON as is
+            raise TypeError(f"event type {cls.type!r} is not a plain dotted name")
 
 
 class TicketIssued(LiveEvent):
@@ -194,9 +201,10 @@ def record_many(
     stamp = at.isoformat()
     outbox = session.info.setdefault(OUTBOX, [])
     published, rows = [], []
+    # What follows each message's type and seq: the same for all the entries.
+    tail = "," + json.dumps({"hall": hall.hall.slug, "at": stamp}, ensure_ascii=False, separators=(",", ":"))[1:-1]
     for seq, (event, actor, ticket_id, window_id) in enumerate(entries, start=last - len(entries) + 1):
-        head = {"type": event.type, "seq": seq, "hall": hall.hall.slug, "at": stamp}
-        text = _message(head, event)
+        text = _message(event, seq, tail)
         rows.append(
             {
                 "hall_id": hall_id,
@@ -216,8 +224,9 @@ def record_many(
     return published
 
 
-def _message(head: dict, event: LiveEvent) -> str:
-    """The event as one JSON object: its type, seq, hall and time first, then its own fields."""
+def _message(event: LiveEvent, seq: int, tail: str) -> str:
+    """The event as one JSON object: its type, seq, hall and time first (`tail`: hall and time as
+    JSON members), then its own fields. Types are plain dotted names: they need no escaping."""
     body = event.model_dump_json()
-    text = json.dumps(head, ensure_ascii=False, separators=(",", ":"))
-    return text if body == "{}" else text[:-1] + "," + body[1:]
+    head = f'{{"type":"{event.type}","seq":{seq}{tail}'
+    return head + "}" if body == "{}" else head + "," + body[1:]

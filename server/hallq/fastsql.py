@@ -45,15 +45,28 @@ class Statement:
         driver, dialect = _driver(session)
         sql, order, constants = self._for(dialect)
         sqlite = dialect.name == "sqlite"
+        # Rows of one call share their times, days and enums (a batch is issued at one moment):
+        # each distinct value is converted once.
+        bound: dict[Any, Any] = {}
+
+        def convert(v):
+            try:
+                found = bound.get(v, _MISSING)
+            except TypeError:  # unhashable (a JSON value): converted each time
+                return bind(v, sqlite)
+            if found is _MISSING:
+                found = bound[v] = bind(v, sqlite)
+            return found
+
         args = []
         for params in rows:
             if constants:
                 params = {**constants, **params}
             if order is not None:
                 values = map(params.__getitem__, order)
-                args.append(tuple([v if type(v) in _PLAIN else bind(v, sqlite) for v in values]))
+                args.append(tuple([v if type(v) in _PLAIN else convert(v) for v in values]))
             else:
-                args.append({k: v if type(v) in _PLAIN else bind(v, sqlite) for k, v in params.items()})
+                args.append({k: v if type(v) in _PLAIN else convert(v) for k, v in params.items()})
         cursor = driver.cursor()
         try:
             if many:
@@ -80,6 +93,7 @@ class Statement:
 
 _DRIVER = "hallq.driver"
 _PLAIN = frozenset({int, str, float, bool, type(None)})
+_MISSING = object()
 
 
 def _driver(session: Session):

@@ -12,12 +12,13 @@ Each ticket then costs two inserts (itself and its event). One ticket is a batch
 is a single way to issue. Each order that cannot be served gets its own error, the others go on.
 """
 
+import base64
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlmodel import Session
 
 from hallq import clock, halls, layout
@@ -50,17 +51,26 @@ _GIVE_BACK = Statement(
 )
 # The columns a new ticket sets; the rest take their defaults, written here as constants.
 _NEW_COLUMNS = (
-    "hall_id", "service_id", "number", "business_day", "priority", "queue_rank", "phone", "token",
+    "id", "hall_id", "service_id", "number", "business_day", "priority", "queue_rank", "phone", "token",
     "issued_at", "issued_by_id", "priority_reason", "request_id",
 )  # fmt: skip
-_INSERT_TICKET = Statement(
-    insert(Ticket)
-    .values(
+# All the tickets of a batch go in with one executemany, so their ids are taken beforehand:
+# SQLite's write lock is held, so the next ids are those after the largest; PostgreSQL's
+# sequence hands out as many as asked for, to this transaction alone.
+_INSERT_TICKETS = Statement(
+    insert(Ticket).values(
         {c: bindparam(c) for c in _NEW_COLUMNS}
         | {"status": "waiting", "recall_count": 0, "transfer_count": 0}
     )
-    .returning(Ticket.id)
 )
+_NEW_IDS = {
+    "sqlite": Statement(select(func.coalesce(func.max(Ticket.id), 0))),
+    "postgresql": Statement(
+        select(func.nextval(func.pg_get_serial_sequence("ticket", "id"))).select_from(
+            func.generate_series(1, bindparam("n"))
+        )
+    ),
+}
 _BY_REQUEST = Statement(
     select(Ticket.id, Ticket.service_id).where(
         Ticket.hall_id == bindparam("hall_id"), Ticket.request_id == bindparam("rid")
@@ -140,8 +150,12 @@ def _issue_in_hall(session: Session, place: Layout, batch: list[tuple[dict, Outc
     fresh: list[tuple[dict, Outcome]] = []
     first_with: dict[str, Outcome] = {}
     repeats: list[tuple[dict, Outcome, Outcome]] = []
+    # The tickets of a batch are committed together: they are issued at one moment.
+    moment = clock.now()
+    reasons: dict[tuple[str, datetime], str | None] = {}
     for order, outcome in batch:
         try:
+            order["moment"] = order.get("moment") or moment
             _check_order(place, order)
             rid = order.get("request_id")
             if rid is not None and rid in first_with:
@@ -151,19 +165,18 @@ def _issue_in_hall(session: Session, place: Layout, batch: list[tuple[dict, Outc
                 first_with[rid] = outcome
                 if _answer_repeat(session, place, order, outcome):
                     continue
-            _check_open(place, order)
+            _check_open(place, order, reasons)
             fresh.append((order, outcome))
         except HallQError as exc:
             outcome.error = exc
     # 2. Numbers: each (service, day) counter moves once for all its tickets.
     tickets = _number(session, place, fresh)
     # 3. The tickets, then their events under consecutive seqs, each with the counts after it.
-    issued: list[tuple[NewTicket, Outcome, dict]] = []
-    for order, outcome, ticket in tickets:
-        values = {c: getattr(ticket, c) for c in _NEW_COLUMNS}
-        ticket.id = _INSERT_TICKET.scalar(session, values)
-        issued.append((ticket, outcome, order))
+    issued = [(ticket, outcome, order) for order, outcome, ticket in tickets]
     if issued:
+        for (ticket, _, _), ticket_id in zip(issued, _new_ids(session, len(issued)), strict=True):
+            ticket.id = ticket_id
+        _INSERT_TICKETS.many(session, [{c: getattr(t, c) for c in _NEW_COLUMNS} for t, _, _ in issued])
         _record_issued(session, place, issued)
     for order, outcome, first in repeats:
         same_service = first.result is None or first.result.service == order["service"]
@@ -182,12 +195,16 @@ def _check_order(place: Layout, order: dict) -> None:
         raise Invalid("a priority reason goes with a priority ticket", code="reason_without_priority")
 
 
-def _check_open(place: Layout, order: dict) -> None:
-    """Refuse a new number the service cannot give now; a retry of an issued one never gets here."""
+def _check_open(place: Layout, order: dict, reasons: dict[tuple[str, datetime], str | None]) -> None:
+    """Refuse a new number the service cannot give now; a retry of an issued one never gets here.
+
+    `reasons` keeps each service's answer for the rest of the batch."""
     order["phone"] = normalize_phone(order.get("phone"))
-    order["moment"] = order.get("moment") or clock.now()
-    # The cap is checked against the counter itself (_number); here only the other reasons.
-    reason = halls.closed_reason(place, place.service(order["service"]), issued=0, moment=order["moment"])
+    key = (order["service"], order["moment"])
+    if key not in reasons:
+        # The cap is checked against the counter itself (_number); here only the other reasons.
+        reasons[key] = halls.closed_reason(place, place.service(key[0]), issued=0, moment=key[1])
+    reason = reasons[key]
     if reason:
         raise Conflict(CLOSED_MESSAGES[reason], code=reason)
 
@@ -212,11 +229,14 @@ def _answer_repeat(session: Session, place: Layout, order: dict, outcome: Outcom
 def _number(session: Session, place: Layout, fresh: list[tuple[dict, Outcome]]):
     """Give each order its number; orders past the service's daily cap (or digits) get a conflict."""
     groups: dict[tuple[int, date], list[tuple[dict, Outcome]]] = {}
+    days: dict[datetime, date] = {}
     for order, outcome in fresh:
         svc = place.service(order["service"])
-        day = halls.today(place.hall.timezone, order["moment"])
+        moment = order["moment"]
+        day = days.get(moment) or days.setdefault(moment, halls.today(place.hall.timezone, moment))
         groups.setdefault((svc.id, day), []).append((order, outcome))
     numbered: list[tuple[dict, Outcome, NewTicket]] = []
+    tokens = _tokens(len(fresh))
     take = _TAKE_NUMBERS[session.get_bind().dialect.name]
     for (service_id, day), members in groups.items():
         svc = place.service_by_id[service_id]
@@ -234,11 +254,26 @@ def _number(session: Session, place: Layout, fresh: list[tuple[dict, Outcome]]):
             if seq > limit:
                 outcome.error = _out_of_numbers(svc, seq)
                 continue
-            numbered.append((order, outcome, _new_ticket(place, svc, seq, day, order)))
+            token = tokens.pop()
+            numbered.append((order, outcome, _new_ticket(place, svc, seq, day, order, token)))
     # Back in arrival order: numbers, ids and seqs all follow it.
     position = {id(outcome): i for i, (_, outcome) in enumerate(fresh)}
     numbered.sort(key=lambda item: position[id(item[1])])
     return numbered
+
+
+def _tokens(n: int) -> list[str]:
+    """n unguessable tokens, as secrets.token_urlsafe(16) makes them, from one read of the OS's randomness."""
+    raw = secrets.token_bytes(16 * n)
+    return [base64.urlsafe_b64encode(raw[i : i + 16]).rstrip(b"=").decode() for i in range(0, 16 * n, 16)]
+
+
+def _new_ids(session: Session, n: int) -> list[int]:
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        last = _NEW_IDS["sqlite"].scalar(session, {})
+        return list(range(last + 1, last + n + 1))
+    return sorted(row[0] for row in _NEW_IDS[dialect].all(session, {"n": n}))
 
 
 def _out_of_numbers(svc, seq: int) -> Conflict:
@@ -248,7 +283,7 @@ def _out_of_numbers(svc, seq: int) -> Conflict:
     return Conflict(f"service {svc.code} has run out of {digits}-digit numbers today", code="cap_reached")
 
 
-def _new_ticket(place: Layout, svc, seq: int, day: date, order: dict) -> NewTicket:
+def _new_ticket(place: Layout, svc, seq: int, day: date, order: dict, token: str) -> NewTicket:
     priority = order.get("priority", Priority.normal)
     return NewTicket(
         hall_id=place.hall.id,
@@ -258,7 +293,7 @@ def _new_ticket(place: Layout, svc, seq: int, day: date, order: dict) -> NewTick
         priority=priority,
         queue_rank=RANK_PRIORITY if priority == Priority.priority else RANK_NORMAL,
         phone=order["phone"],
-        token=secrets.token_urlsafe(16),
+        token=token,
         issued_at=order["moment"],
         issued_by_id=order["actor"].user_id,
         priority_reason=order.get("priority_reason"),
