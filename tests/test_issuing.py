@@ -1,13 +1,17 @@
 """Many kiosks at once: a batch of orders is issued exactly as the same orders one by one would be."""
 
 import json
+import re
+from typing import ClassVar
 
+import pytest
 from sqlalchemy import select
 
-from hallq import issuing
+from hallq import events, issuing, windows
+from hallq import tickets as tickets_service
 from hallq.access import Actor
 from hallq.models import DailyCounter, Event, Priority
-from tests.factories import add_user, issue, make_hall, set_service
+from tests.factories import add_user, issue, make_hall, run, set_service
 
 
 def issue_batch(db, orders: list[dict]):
@@ -111,3 +115,38 @@ def test_a_guide_and_a_kiosk_in_one_batch_get_their_own_views(db):
     assert staff.priority == "priority" and staff.ahead == 0 and public.ahead == 0
     message = json.loads(outcomes[1].events[0].text)
     assert message["ticket"]["priority"] == "priority"
+
+
+def test_a_batch_is_issued_at_one_moment_and_called_in_arrival_order(db):
+    outcomes = issue_batch(db, [order("A") for _ in range(5)])
+    tickets = [o.result for o in outcomes]
+    assert len({t.issued_at for t in tickets}) == 1  # committed together, issued together
+    ids = [t.id for t in tickets]
+    assert ids == sorted(ids) and len(set(ids)) == 5
+    assert len({t.token for t in tickets}) == 5
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]{22}", t.token) for t in tickets)
+    with db.session() as session:  # the ids are those of the rows: each token finds its ticket
+        for t in tickets:
+            assert tickets_service.ticket_by_token(session=session, token=t.token).number == t.number
+    # Equal issue times: the queue falls back on the ids, so the first to ask is called first.
+    clerk = add_user(db, "clerk1", "clerk", windows=[1])
+    called = [run(db, windows.call_next, hall="main", window=1, actor=clerk)[0].number for _ in range(5)]
+    assert called == ["A001", "A002", "A003", "A004", "A005"]
+
+
+def test_event_messages_open_with_type_seq_hall_and_time(db):
+    make_hall(db, "town-1", {1: "A"})
+    outcomes = issue_batch(db, [order("A", hall="town-1"), order("A", hall="town-1")])
+    for outcome in outcomes:
+        text = outcome.events[0].text
+        message = json.loads(text)
+        assert list(message)[:4] == ["type", "seq", "hall", "at"]
+        assert message["type"] == "ticket.issued" and message["hall"] == "town-1"
+        assert message["ticket"]["number"] == outcome.result.number
+
+
+def test_an_event_type_must_be_a_plain_dotted_name():
+    with pytest.raises(TypeError, match="plain dotted name"):
+
+        class Odd(events.LiveEvent):
+            type: ClassVar[str] = 'ticket "odd"'

@@ -202,7 +202,8 @@ def record_many(
     outbox = session.info.setdefault(OUTBOX, [])
     published, rows = [], []
     # What follows each message's type and seq: the same for all the entries.
-    tail = "," + json.dumps({"hall": hall.hall.slug, "at": stamp}, ensure_ascii=False, separators=(",", ":"))[1:-1]
+    members = json.dumps({"hall": hall.hall.slug, "at": stamp}, ensure_ascii=False, separators=(",", ":"))
+    tail = "," + members[1:-1]
     for seq, (event, actor, ticket_id, window_id) in enumerate(entries, start=last - len(entries) + 1):
         text = _message(event, seq, tail)
         rows.append(
