@@ -1,7 +1,7 @@
 """The few statements on the hottest paths, run on the driver's own connection.
 
-SQLAlchemy spends some 50 µs of Python on each statement it executes; issuing a ticket takes
-six, and a busy hall issues hundreds a minute from many kiosks. These statements are still
+SQLAlchemy spends some 50 µs of Python on each statement it executes; a batch of tickets takes
+eight or so, and a busy hall issues hundreds a minute from many kiosks. These statements are still
 written once, as SQLAlchemy Core (so the schema stays the single source of truth), compiled
 once per dialect into SQL text, and then executed on the DBAPI connection underneath the
 session: same transaction, none of the per-call machinery. Values bypass SQLAlchemy's type
