@@ -145,6 +145,20 @@ def test_expired_tokens_are_refused(client, staff, db):
     assert client.get("/api/auth/me", headers=headers).status_code == 401
 
 
+def test_a_disabled_account_is_refused_with_the_token_it_already_holds(client, staff, db):
+    from sqlalchemy import update
+
+    from hallq.models import User
+
+    headers = login(client, "c1")
+    assert client.post("/api/halls/main/windows/1/call", headers=headers).status_code in (200, 204)
+    with db.transaction() as session:
+        session.execute(update(User).where(User.username == "c1").values(active=False))
+    answer = client.post("/api/halls/main/windows/1/call", headers=headers)
+    assert answer.status_code == 401 and "disabled" in answer.json()["detail"]
+    assert client.get("/api/auth/me", headers=login(client, "m1")).status_code == 200  # others go on
+
+
 def test_passwords_are_stored_only_as_argon2_hashes(client, staff, db):
     from sqlalchemy import select
 
