@@ -233,8 +233,9 @@ def _number(session: Session, place: Layout, fresh: list[tuple[dict, Outcome]]):
     for order, outcome in fresh:
         svc = place.service(order["service"])
         moment = order["moment"]
-        day = days.get(moment) or days.setdefault(moment, halls.today(place.hall.timezone, moment))
-        groups.setdefault((svc.id, day), []).append((order, outcome))
+        if moment not in days:
+            days[moment] = halls.today(place.hall.timezone, moment)
+        groups.setdefault((svc.id, days[moment]), []).append((order, outcome))
     numbered: list[tuple[dict, Outcome, NewTicket]] = []
     tokens = _tokens(len(fresh))
     take = _TAKE_NUMBERS[session.get_bind().dialect.name]
