@@ -27,8 +27,9 @@ class Statement:
         if found is None:
             compiled = self.stmt.compile(dialect=dialect)
             order = tuple(compiled.positiontup) if compiled.positional else None
-            # Literal values written in the statement (last=1) become parameters too.
-            constants = {k: v for k, v in compiled.params.items() if v is not None}
+            # Literal values written in the statement (last=1, or None) become parameters too;
+            # a bindparam without a value is the caller's to give.
+            constants = {k: v for k, v in compiled.params.items() if not compiled.binds[k].required}
             found = self._compiled[dialect.name] = (str(compiled), order, constants)
         return found
 

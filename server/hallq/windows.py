@@ -16,7 +16,7 @@ compare-and-set on its status, and a unique index allows one current ticket per 
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, case, func, null, or_, select, update
+from sqlalchemy import bindparam, case, func, or_, select, update
 from sqlmodel import Session
 
 from hallq import clock, halls, layout, speech, tickets, voice
@@ -51,10 +51,10 @@ _TAKE = Statement(
         called_at=bindparam("now"),
         window_id=bindparam("window_id"),
         clerk_id=bindparam("clerk_id"),
-        target_window_id=null(),
+        target_window_id=None,
         recall_count=0,
-        recalled_at=null(),
-        arrived_at=null(),
+        recalled_at=None,
+        arrived_at=None,
     )
 )
 _NEXT_FOR_WINDOW = (
