@@ -49,6 +49,9 @@ def test_sign_in_call_recall_finish_and_see_the_tally(page, server, artifacts, o
     page.get_by_role("button", name="呼叫下一位").click()
     expect(page.locator("#current-number")).to_have_text("B004")
     expect(page.locator("#current-marks")).to_have_text("优先 · 急事急办")
+    # The queue follows the call: the number being served has left it.
+    expect(page.locator(".queue .count")).to_have_text("等候 2 人")
+    expect(page.locator(".queue .next li").first).to_have_text("B002")
     page.screenshot(path=str(artifacts / "clerk-console.png"))
     assert outside_requests == []
 
